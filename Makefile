@@ -8,7 +8,7 @@ CC         ?= cc
 PKGS       := libcurl openssl yaml-0.1 jansson libxml-2.0 libzip
 
 WARN       := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-DEFS       := -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DVP_VERSION='"$(VERSION)"'
+DEFS       := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DVP_VERSION='"$(VERSION)"'
 OPT        ?= -O2 -g
 SAN_FLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 ifeq ($(SAN),1)

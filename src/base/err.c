@@ -35,7 +35,18 @@ int vp_err_prefix(struct vp_err *err, const char *fmt, ...)
     vsnprintf(prefix, sizeof(prefix), fmt, ap);
     va_end(ap);
     memcpy(old, err->msg, sizeof(old));
-    snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+    /* prefix ": " old, cut to fit (snprintf's "%s: %s" would be flagged as a possible truncation) */
+    size_t n = strlen(prefix);
+    if (n > sizeof(err->msg) - 3)
+        n = sizeof(err->msg) - 3;
+    memcpy(err->msg, prefix, n);
+    memcpy(err->msg + n, ": ", 2);
+    n += 2;
+    size_t rest = strnlen(old, sizeof(old) - 1);
+    if (rest > sizeof(err->msg) - 1 - n)
+        rest = sizeof(err->msg) - 1 - n;
+    memcpy(err->msg + n, old, rest);
+    err->msg[n + rest] = '\0';
     return -1;
 }
 

@@ -31,6 +31,7 @@ struct vp_err {
     char aws_code[64];                  /* "ThrottlingException" */
     char request_id[80];
     bool retryable;                     /* decided in one place: aws/retry.c */
+    bool timed_out;                     /* a transport timeout (the retry quota charges it more) */
 };
 
 /* Fills err (code and message, service fields cleared) and returns -1 for the caller to return. */
