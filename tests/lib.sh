@@ -105,3 +105,17 @@ moto_reset() {
 py() {
     python3 -c "$1"
 }
+
+# fault_start [ARGS]: the fault proxy in front of moto; exports FAULT_URL and points AWS_ENDPOINT_URL at it.
+fault_start() {
+    local portfile="$T_TMP/fault.port"
+    t_bg python3 "$VP_ROOT/tests/fixtures/fault_proxy.py" --upstream "$MOTO_URL" "$@" >"$portfile" 2>"$T_TMP/fault.log"
+    local tries=100
+    while [ ! -s "$portfile" ] && [ "$tries" -gt 0 ]; do sleep 0.05; tries=$((tries - 1)); done
+    FAULT_URL="http://127.0.0.1:$(head -n 1 "$portfile")"
+    export FAULT_URL AWS_ENDPOINT_URL="$FAULT_URL"
+    t_wait_http "$FAULT_URL/_fault/stats" 10
+}
+fault_script() { curl -s -X POST --data "$1" "$FAULT_URL/_fault/script" >/dev/null; }
+fault_requests() { curl -s "$FAULT_URL/_fault/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
+fault_stat() { curl -s "$FAULT_URL/_fault/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }

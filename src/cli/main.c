@@ -1,5 +1,6 @@
 /* main.c: vidpipe's entry point: global options, then one command from the table. */
 #include <curl/curl.h>
+#include <libxml/parser.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,5 +100,6 @@ int main(int argc, char **argv)
 done:
     vp_aws_free(cli.aws);
     curl_global_cleanup();
+    xmlCleanupParser();
     return status;
 }

@@ -24,3 +24,8 @@ t_eq "all 12 rules" "12" "$(printf '%s' "$T_OUT" | python3 -c 'import json,sys; 
 t_status "s3 ListObjectsV2, 2 a page" 0 "$VIDPIPE" debug call s3 ListObjectsV2 --bucket vp-pages --query list-type=2 --query max-keys=2 --all-pages
 t_eq "all 7 keys" "7" "$(printf '%s' "$T_OUT" | grep -o '<Key>' | wc -l | tr -d ' ')"
 t_contains "in 4 pages" "$T_ERR" "4 pages"
+
+# Between tests the emulator is reset, and nothing of this test is left.
+moto_reset
+t_status "after a reset" 0 "$VIDPIPE" debug call dynamodb ListTables
+t_contains "no table is left" "$T_OUT" '"TableNames": []'
