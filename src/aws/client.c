@@ -31,6 +31,15 @@ static time_t system_now(void)
     return time(NULL);
 }
 
+/* A timeout from the environment in milliseconds; 0 (the default) when unset or not a positive number. */
+static long env_ms(const char *name)
+{
+    const char *v = getenv(name);
+    long n = v ? strtol(v, NULL, 10) : 0;
+
+    return n > 0 ? n : 0;
+}
+
 struct vp_aws *vp_aws_new(const struct vp_aws_options *opts, struct vp_err *err)
 {
     struct vp_aws *aws = vp_xcalloc(1, sizeof(*aws));
@@ -46,7 +55,8 @@ struct vp_aws *vp_aws_new(const struct vp_aws_options *opts, struct vp_err *err)
         free(aws->cfg.region);
         aws->cfg.region = vp_xstrdup(opts->region);
     }
-    aws->http = vp_http_new(opts ? opts->connect_timeout_ms : 0, opts ? opts->timeout_ms : 0);
+    aws->http = vp_http_new(opts && opts->connect_timeout_ms ? opts->connect_timeout_ms : env_ms("VIDPIPE_CONNECT_TIMEOUT_MS"),
+                            opts && opts->timeout_ms ? opts->timeout_ms : env_ms("VIDPIPE_HTTP_TIMEOUT_MS"));
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     return aws;
 }
