@@ -20,10 +20,12 @@ CFLAGS_ALL  = $(WARN) $(DEFS) $(OPT) -Isrc $(PKG_CFLAGS) -MMD -MP
 LDLIBS_ALL  = $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC   := $(wildcard src/base/*.c src/aws/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c src/spec/*.c src/engine/*.c src/resources/*.c)
+ENGINE_SRC := $(wildcard src/spec/*.c src/engine/*.c src/resources/*.c)
+CLI_SRC    := $(wildcard src/cli/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 T_OBJ      := $(BUILD)/obj/tests/unit/t.o
@@ -44,12 +46,19 @@ $(BUILD)/libvpcore.a: $(CORE_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/vidpipe: $(CLI_OBJ) $(BUILD)/libvpcore.a
-	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/libvpcore.a $(LDLIBS_ALL)
+# The engine library: spec, engine and providers. The CLI and the unit tests link it before the core.
+$(BUILD)/libvpengine.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(T_OBJ) $(BUILD)/libvpcore.a
+LIBS_ALL = $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a
+
+$(BUILD)/vidpipe: $(CLI_OBJ) $(LIBS_ALL)
+	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(LIBS_ALL) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(T_OBJ) $(LIBS_ALL)
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $< $(T_OBJ) $(BUILD)/libvpcore.a $(LDLIBS_ALL)
+	$(CC) $(OPT) -o $@ $< $(T_OBJ) $(LIBS_ALL) $(LDLIBS_ALL)
 
 check: all
 	@BUILD=$(BUILD) sh tests/run.sh
@@ -67,4 +76,4 @@ demo: all
 clean:
 	rm -rf build build-asan
 
--include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
+-include $(CORE_OBJ:.o=.d) $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

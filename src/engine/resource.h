@@ -1,0 +1,49 @@
+/* resource.h: the one interface every resource type implements (src/resources/<type>.c), after Terraform's
+ * provider protocol: read, create, update, delete one resource, with its attributes described as data (which
+ * ones update in place, which force a replacement) so the engine diffs generically.
+ *
+ * Attribute values are JSON objects keyed by the schema's attribute names. `want` holds every attribute of
+ * the schema that is not computed, defaults applied and default tags merged into `tags`; `live` holds what
+ * AWS reports in the same shape (absent optional settings as the schema's default, empty lists as []) plus
+ * the computed attributes (arn, ...). A provider never prints and never sees another resource. */
+#ifndef VP_ENGINE_RESOURCE_H
+#define VP_ENGINE_RESOURCE_H
+
+#include <jansson.h>
+
+#include "aws/client.h"
+#include "base/err.h"
+#include "spec/schema.h"
+
+struct vp_call {
+    struct vp_aws *aws;
+    struct vp_err *err;                 /* filled on failure */
+    const char *address;                /* "s3_bucket.uploads": for messages */
+    long wait_poll_ms;                  /* how often waiters poll (1000 against AWS; tests lower it) */
+    long wait_timeout_ms;               /* how long a waiter waits before it fails */
+};
+
+struct vp_resource_type {
+    const char *type;                   /* "s3_bucket": the spec's `type:` */
+    const struct vp_attr *attrs;        /* ends with { 0 } */
+    const char *id_attr;                /* the attribute that is the physical id, known before create ("name") */
+    const char *doc;                    /* one line for specs/README.md */
+
+    /* *live NULL when the resource does not exist. */
+    int (*read)(struct vp_call *c, const char *id, json_t **live);
+    /* Creates and waits until ready; *id and *live (as read would return them) on success. Must adopt a
+     * resource of that id that already exists and is ours to take (a rerun after a crash mid-create). */
+    int (*create)(struct vp_call *c, const json_t *want, char **id, json_t **live);
+    /* Changes what differs between have (live) and want, in place, and waits until ready. */
+    int (*update)(struct vp_call *c, const char *id, const json_t *have, const json_t *want, json_t **live);
+    /* Deletes and waits until gone; a resource already gone is success. */
+    int (*delete)(struct vp_call *c, const char *id, const json_t *have);
+};
+
+/* Every type, NULL-terminated (resources/registry.c). */
+extern const struct vp_resource_type *const vp_resource_types[];
+const struct vp_resource_type *vp_resource_type_find(const char *type);
+/* The schemas of every type for the validator, NULL-terminated. */
+const struct vp_type_schema *const *vp_resource_schemas(void);
+
+#endif

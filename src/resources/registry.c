@@ -1,0 +1,35 @@
+/* registry.c: every resource type vidpipe manages. Adding a type: write resources/<type>.c with its
+ * attribute table and the four operations, declare it in resources/types.h, list it here. */
+#include <string.h>
+
+#include "engine/resource.h"
+#include "resources/types.h"
+
+const struct vp_resource_type *const vp_resource_types[] = {
+    &vp_type_s3_bucket,
+    &vp_type_dynamodb_table,
+    NULL,
+};
+
+const struct vp_resource_type *vp_resource_type_find(const char *type)
+{
+    for (size_t i = 0; vp_resource_types[i]; i++)
+        if (strcmp(vp_resource_types[i]->type, type) == 0)
+            return vp_resource_types[i];
+    return NULL;
+}
+
+const struct vp_type_schema *const *vp_resource_schemas(void)
+{
+    static struct vp_type_schema schemas[sizeof(vp_resource_types) / sizeof(vp_resource_types[0])];
+    static const struct vp_type_schema *list[sizeof(vp_resource_types) / sizeof(vp_resource_types[0])];
+
+    if (!list[0]) {
+        for (size_t i = 0; vp_resource_types[i]; i++) {
+            schemas[i].type = vp_resource_types[i]->type;
+            schemas[i].attrs = vp_resource_types[i]->attrs;
+            list[i] = &schemas[i];
+        }
+    }
+    return list;
+}
