@@ -58,6 +58,7 @@ const char *vp_errcode_name(enum vp_errcode code)
     case VP_E_IO: return "io";
     case VP_E_LIMIT: return "limit";
     case VP_E_PARSE: return "parse";
+    case VP_E_INTERRUPTED: return "interrupted";
     case VP_E_SPEC: return "spec";
     case VP_E_SPEC_SYNTAX: return "spec_syntax";
     case VP_E_SPEC_UNKNOWN_KEY: return "spec_unknown_key";

@@ -11,6 +11,7 @@ enum vp_errcode {                       /* one range per layer; a code is never 
     VP_E_IO,                            /* a local file could not be read or written */
     VP_E_LIMIT,                         /* a bounded buffer would overflow */
     VP_E_PARSE,                         /* malformed local input (a request.txt, a context.json) */
+    VP_E_INTERRUPTED,                   /* stopped by a signal after finishing the work in flight */
     VP_E_SPEC = 0x100, VP_E_SPEC_SYNTAX, VP_E_SPEC_UNKNOWN_KEY, VP_E_SPEC_CYCLE,
     VP_E_AWS = 0x200, VP_E_AWS_SERVICE, VP_E_AWS_TRANSPORT, VP_E_AWS_NO_CREDENTIALS,
     VP_E_AWS_CONFIG, VP_E_AWS_ENDPOINT, VP_E_AWS_RESPONSE, VP_E_AWS_RETRY_QUOTA,
