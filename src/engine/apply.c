@@ -57,6 +57,7 @@ struct walker {
     size_t running;
     struct vp_err first_err;
     bool failed, state_broken;
+    bool dirty;                     /* state changed since it was last written */
 };
 
 static double seconds_since(const struct timespec *t)
@@ -157,8 +158,12 @@ static int write_state(struct walker *w)
 {
     struct vp_err err = { 0 };
 
-    if (w->backend->write(w->backend, w->state, &err) == 0)
+    if (!w->dirty)
         return 0;
+    if (w->backend->write(w->backend, w->state, &err) == 0) {
+        w->dirty = false;
+        return 0;
+    }
     if (!w->state_broken) {
         w->first_err = err;
         vp_err_prefix(&w->first_err, "writing state");
@@ -185,6 +190,7 @@ static int resolve_applied(void *ctx, const char *resource, const char *attr, js
 static void record(struct walker *w, const struct task *t, const char *status, json_t *attributes)
 {
     vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, attributes, t->ch->depends_on);
+    w->dirty = true;
 }
 
 /* Prepares a task on the main thread and hands it to a worker: 0, or -1 when it failed before starting. */
@@ -265,6 +271,7 @@ static void complete(struct walker *w, struct task *t)
     }
     if (t->op == OP_DELETE) {
         vp_state_remove(w->state, t->ch->address);
+        w->dirty = true;
         if (t->replacing) {             /* the second half of a replace: create it again */
             t->op = OP_CREATE;
             t->state = T_READY;
@@ -381,6 +388,8 @@ static int outputs_into_state(struct walker *w, struct vp_err *err)
         }
         json_object_set_new(outputs, o->name, v);
     }
+    if (!vp_json_same(outputs, json_object_get(w->state, "outputs")))
+        w->dirty = true;
     json_object_set_new(w->state, "outputs", outputs);
     return 0;
 }
@@ -421,8 +430,11 @@ int vp_engine_apply(struct vp_aws *aws, const struct vp_spec *spec, struct vp_ba
             not_done++;
     if (ret == 0 && !w.failed && !not_done && spec && !plan->destroy && outputs_into_state(&w, err) < 0)
         ret = -1;
-    else if (ret == 0 && !w.state_broken && plan->destroy && !not_done)
+    else if (ret == 0 && !w.state_broken && plan->destroy && !not_done &&
+             json_object_size(json_object_get(state, "outputs"))) {
         json_object_set_new(state, "outputs", json_object());
+        w.dirty = true;
+    }
     if (ret == 0 && !w.state_broken && write_state(&w) < 0)
         ret = -1;
     if (ret == 0 && w.failed) {

@@ -1,0 +1,36 @@
+/* show.c: `vidpipe show`: the stack as vidpipe last applied it (the state), for people or as JSON. */
+#include <stdio.h>
+
+#include "cli/render.h"
+#include "cli/stack.h"
+
+static const char usage[] =
+    "usage: vidpipe show [SPEC] [--json] [--state PATH]\n"
+    "\n"
+    "Prints every resource in the stack's state with its last applied attributes, and the outputs.\n"
+    "It makes no AWS call (except to read a state kept in S3).\n";
+
+int cmd_show(int argc, char **argv, struct vp_cli *cli)
+{
+    struct vp_cmd_opts o;
+    struct vp_stack st;
+    int rc = vp_cmd_opts_parse("show", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON, usage, &o);
+
+    if (rc) {
+        vp_cmd_opts_release(&o);
+        return rc == 2 ? 0 : 1;
+    }
+    if (o.n_args > 1 || vp_stack_open(cli, &o, vp_default_spec_path(o.n_args ? o.args[0] : NULL), NULL, &st)) {
+        vp_cmd_opts_release(&o);
+        return o.n_args > 1 ? vp_cli_usage_error("show", "expected one SPEC") : 1;
+    }
+    if (!st.state)
+        fprintf(o.json ? stderr : stdout, "No state: nothing has been applied for this stack.\n");
+    if (o.json)
+        vp_print_json(stdout, st.state ? st.state : json_null());
+    else if (st.state)
+        vp_render_state(stdout, st.state, vp_use_color(stdout));
+    vp_stack_close(cli, &st);
+    vp_cmd_opts_release(&o);
+    return 0;
+}
