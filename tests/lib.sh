@@ -119,3 +119,11 @@ fault_start() {
 fault_script() { curl -s -X POST --data "$1" "$FAULT_URL/_fault/script" >/dev/null; }
 fault_requests() { curl -s "$FAULT_URL/_fault/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
 fault_stat() { curl -s "$FAULT_URL/_fault/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+
+# boto SERVICE CODE: runs Python CODE with `c` a boto3 client of SERVICE at the test's endpoint (MOTO_URL).
+boto() {
+    python3 -c "
+import boto3, json, sys
+c = boto3.client('$1', endpoint_url='$MOTO_URL', region_name='${AWS_REGION:-us-east-1}')
+$2"
+}
