@@ -43,6 +43,8 @@ struct vp_resource_type {
 /* Every type, NULL-terminated (resources/registry.c). */
 extern const struct vp_resource_type *const vp_resource_types[];
 const struct vp_resource_type *vp_resource_type_find(const char *type);
+/* Tests only: look types up in this NULL-terminated list instead of the registry (NULL: the registry). */
+void vp_resource_types_use(const struct vp_resource_type *const *types);
 /* The schemas of every type for the validator, NULL-terminated. */
 const struct vp_type_schema *const *vp_resource_schemas(void);
 

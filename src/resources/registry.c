@@ -11,11 +11,19 @@ const struct vp_resource_type *const vp_resource_types[] = {
     NULL,
 };
 
+/* The types lookups see: the registry, or a test's in-memory types (vp_resource_types_use). */
+static const struct vp_resource_type *const *active = vp_resource_types;
+
+void vp_resource_types_use(const struct vp_resource_type *const *types)
+{
+    active = types ? types : vp_resource_types;
+}
+
 const struct vp_resource_type *vp_resource_type_find(const char *type)
 {
-    for (size_t i = 0; vp_resource_types[i]; i++)
-        if (strcmp(vp_resource_types[i]->type, type) == 0)
-            return vp_resource_types[i];
+    for (size_t i = 0; active[i]; i++)
+        if (strcmp(active[i]->type, type) == 0)
+            return active[i];
     return NULL;
 }
 
