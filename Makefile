@@ -21,8 +21,14 @@ LDLIBS_ALL  = $(PKG_LIBS) -lpthread -lm
 
 CORE_SRC   := $(wildcard src/base/*.c src/aws/*.c)
 ENGINE_SRC := $(wildcard src/spec/*.c src/engine/*.c src/resources/*.c)
-CLI_SRC    := $(wildcard src/cli/*.c)
-UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+# Temporary while the spec, state and provider layers land: the engine commands stay out of the build
+# (and out of main.c's table) until everything they call exists. Empty this list to turn them on.
+PENDING    := plan apply apply_run destroy drift show state import output force_unlock stack render
+CLI_SRC    := $(filter-out $(PENDING:%=src/cli/%.c),$(wildcard src/cli/*.c))
+ifeq ($(PENDING),)
+DEFS       += -DVP_WITH_ENGINE
+endif
+UNIT_SRC   := $(filter-out $(if $(PENDING),tests/unit/test_engine.c),$(wildcard tests/unit/test_*.c))
 
 CORE_OBJ   := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
