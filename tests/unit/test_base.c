@@ -75,7 +75,9 @@ static void err_prefix_puts_context_in_front(void)
     memset(big, 'x', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     vp_err_prefix(&err, "%s", big);
-    EXPECT_INTEQ(sizeof(err.msg) - 1, strlen(err.msg));
+    /* an overlong context is cut, so the original message survives at the end */
+    EXPECT(strlen(err.msg) < sizeof(err.msg));
+    EXPECT(strstr(err.msg, "xxx: creating table 'videos': ThrottlingException") != NULL);
     EXPECT_STREQ("aws_service", vp_errcode_name(err.code));
 }
 
