@@ -247,7 +247,7 @@ static int parse_args(int argc, char **argv, struct call_args *a)
 
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
         const char *sep;
         switch (c) {
         case 'm': a->method = optarg; break;

@@ -43,7 +43,7 @@ export AWS_RETRY_MODE=legacy
 run_with "500,500,500,500" "legacy mode makes 5 attempts" 0 5 describe
 unset AWS_RETRY_MODE
 t_status "an unknown AWS_RETRY_MODE is an error" 1 env AWS_RETRY_MODE=sometimes "$VIDPIPE" debug call sts GetCallerIdentity
-t_contains "naming the setting" "$T_ERR" "retry"
+t_contains "naming the setting" "$T_ERR" "AWS_RETRY_MODE"
 
 # The quota: 500 tokens at 5 a retry stop a storm of 500s after 100 retries even with attempts to spare.
 export AWS_MAX_ATTEMPTS=1000 VIDPIPE_RETRY_BASE_MS=0
