@@ -194,3 +194,30 @@ t_status "assume role: STS errors reach the user" 1 env AWS_ENDPOINT_URL_STS=htt
     AWS_MAX_ATTEMPTS=1 "$VIDPIPE" --profile deploy debug creds
 t_contains "assume role: names the profile and role" "$T_ERR" "profile 'deploy': assuming arn:aws:iam::123456789012:role/deployer"
 one_line "sts down"
+
+# --- the signer: a moto that checks signatures (INITIAL_NO_AUTH_ACTION_COUNT) proves AssumeRole is signed
+# with the source profile's own secret. (This moto answers 500 to any unsigned request, so web identity,
+# which AWS takes unsigned, is tested on the permissive moto above.)
+INITIAL_NO_AUTH_ACTION_COUNT=4 moto_start
+py "
+import boto3, json
+iam = boto3.client('iam', endpoint_url='$MOTO_URL', region_name='us-east-1', aws_access_key_id='x',
+                   aws_secret_access_key='y')
+iam.create_user(UserName='base')
+k = iam.create_access_key(UserName='base')['AccessKey']
+iam.put_user_policy(UserName='base', PolicyName='sts', PolicyDocument=json.dumps({'Version': '2012-10-17',
+    'Statement': [{'Effect': 'Allow', 'Action': 'sts:*', 'Resource': '*'}]}))
+iam.create_role(RoleName='deployer', AssumeRolePolicyDocument=json.dumps({'Version': '2012-10-17',
+    'Statement': [{'Effect': 'Allow', 'Principal': {'AWS': '*'}, 'Action': 'sts:AssumeRole'}]}))
+open('$T_TMP/base-keys', 'w').write('[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n'
+                                    % (k['AccessKeyId'], k['SecretAccessKey']))
+"
+cp "$T_TMP/base-keys" "$AWS_SHARED_CREDENTIALS_FILE"
+t_status "signed: the source profile's keys are valid" 0 "$VIDPIPE" --profile base debug call sts GetCallerIdentity
+t_contains "signed: as the IAM user" "$T_OUT" "user/base"
+t_status "signed: AssumeRole signed with them" 0 "$VIDPIPE" --profile deploy debug call sts GetCallerIdentity
+t_contains "signed: then the call as the role" "$T_OUT" "assumed-role/deployer/"
+sed 's/^aws_secret_access_key = ./aws_secret_access_key = #/' "$T_TMP/base-keys" >"$AWS_SHARED_CREDENTIALS_FILE"
+t_status "signed: a wrong source secret is refused by STS" 1 "$VIDPIPE" --profile deploy debug creds
+t_contains "signed: SignatureDoesNotMatch" "$T_ERR" "sts AssumeRole: SignatureDoesNotMatch"
+one_line "signed wrong secret"
