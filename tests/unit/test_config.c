@@ -123,6 +123,21 @@ static void ini_reads_nested_blocks(void)
     vp_ini_release(&ini);
 }
 
+static void ini_reads_windows_files(void)
+{
+    struct vp_ini ini;
+    struct vp_err err = { 0 };
+
+    /* Notepad writes a byte order mark and CRLF line ends. */
+    EXPECT_INTEQ(0, vp_ini_parse_string("\xEF\xBB\xBF[default]\r\nregion = eu-west-1\r\ns3 =\r\n  addressing_style = path\r\n"
+                                        "[profile 'quoted name']\r\nregion = x\r\n",
+                                        "cfg", &ini, &err));
+    EXPECT_STREQ("eu-west-1", get(&ini, "default", "region"));
+    EXPECT_STREQ("path", get(&ini, "default", "s3.addressing_style"));
+    EXPECT_STREQ("x", get(&ini, "profile quoted name", "region"));
+    vp_ini_release(&ini);
+}
+
 /* One malformed text: the error is VP_E_AWS_CONFIG "PATH:LINE: ..." on one line. */
 static void expect_ini_error(const char *text, const char *where, const char *what)
 {
@@ -452,6 +467,7 @@ int main(void)
     }
     T_RUN(ini_reads_profiles_and_comments);
     T_RUN(ini_reads_nested_blocks);
+    T_RUN(ini_reads_windows_files);
     T_RUN(ini_errors_name_path_and_line);
     T_RUN(ini_errors_never_echo_the_line);
     T_RUN(ini_missing_file_is_empty);
