@@ -23,14 +23,12 @@ int cmd_destroy(int argc, char **argv, struct vp_cli *cli)
     struct vp_cmd_opts o;
     const char *path;
     int status;
-    int rc = vp_cmd_opts_parse("destroy", argc, argv,
-                               OPT_VARS | OPT_STATE | OPT_AUTO_APPROVE | OPT_TARGET | OPT_PARALLELISM | OPT_LOCK_TIMEOUT,
-                               usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("destroy", argc, argv,
+                               OPT_VARS | OPT_STATE | OPT_AUTO_APPROVE | OPT_TARGET | OPT_PARALLELISM | OPT_LOCK_TIMEOUT,
+                               usage, &o)) >= 0)
+        return rc;
     if (o.n_args > 1 || !(path = vp_default_spec_path(o.n_args ? o.args[0] : NULL))) {
         vp_cmd_opts_release(&o);
         return vp_cli_usage_error("destroy", o.n_args > 1 ? "expected one SPEC" : "no SPEC given and no vidpipe.yaml here");

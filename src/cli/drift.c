@@ -29,13 +29,11 @@ int cmd_drift(int argc, char **argv, struct vp_cli *cli)
     struct vp_err err = { 0 };
     struct vp_aws *aws;
     int status = 1;
-    int rc = vp_cmd_opts_parse("drift", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON | OPT_TARGET | OPT_PARALLELISM,
-                               usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("drift", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON | OPT_TARGET | OPT_PARALLELISM,
+                               usage, &o)) >= 0)
+        return rc;
     if (o.n_args > 1) {
         vp_cmd_opts_release(&o);
         return vp_cli_usage_error("drift", "expected one SPEC");

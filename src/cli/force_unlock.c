@@ -15,12 +15,10 @@ int cmd_force_unlock(int argc, char **argv, struct vp_cli *cli)
     struct vp_stack st;
     struct vp_err err = { 0 };
     int status = 1;
-    int rc = vp_cmd_opts_parse("force-unlock", argc, argv, OPT_VARS | OPT_STATE, usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("force-unlock", argc, argv, OPT_VARS | OPT_STATE, usage, &o)) >= 0)
+        return rc;
     if (o.n_args < 1 || o.n_args > 2) {
         vp_cmd_opts_release(&o);
         return vp_cli_usage_error("force-unlock", "expected LOCK_ID [SPEC]");

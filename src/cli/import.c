@@ -23,26 +23,22 @@ int cmd_import(int argc, char **argv, struct vp_cli *cli)
     struct vp_err err = { 0 };
     const struct vp_spec_resource *res;
     const struct vp_resource_type *rt;
-    json_t *live = NULL, *deps = json_array();
+    json_t *live = NULL, *deps;
     struct vp_aws *aws;
     int status = 1;
-    int rc = vp_cmd_opts_parse("import", argc, argv, OPT_VARS | OPT_STATE | OPT_LOCK_TIMEOUT, usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        json_decref(deps);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("import", argc, argv, OPT_VARS | OPT_STATE | OPT_LOCK_TIMEOUT, usage, &o)) >= 0)
+        return rc;
     if (o.n_args < 2 || o.n_args > 3 || !vp_default_spec_path(o.n_args == 3 ? o.args[2] : NULL)) {
         vp_cmd_opts_release(&o);
-        json_decref(deps);
         return vp_cli_usage_error("import", "expected ADDRESS ID [SPEC] (and a spec: the address's type comes from it)");
     }
     if (vp_stack_open(cli, &o, vp_default_spec_path(o.n_args == 3 ? o.args[2] : NULL), "import", &st)) {
         vp_cmd_opts_release(&o);
-        json_decref(deps);
         return 1;
     }
+    deps = json_array();
     if (!(res = vp_spec_find(st.spec, o.args[0]))) {
         fprintf(stderr, "vidpipe: error: the spec has no resource '%s'\n", o.args[0]);
         goto done;

@@ -19,12 +19,10 @@ int cmd_output(int argc, char **argv, struct vp_cli *cli)
     const char *name = NULL, *spec = NULL;
     json_t *outputs;
     int status = 0;
-    int rc = vp_cmd_opts_parse("output", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON, usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("output", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON, usage, &o)) >= 0)
+        return rc;
     /* output [NAME] [SPEC]: a .yaml/.yml argument is the spec */
     for (int i = 0; i < o.n_args; i++) {
         const char *a = o.args[i];

@@ -33,15 +33,13 @@ int cmd_plan(int argc, char **argv, struct vp_cli *cli)
     struct vp_aws *aws;
     const char *spec_path;
     int status = 1, add, change, destroy;
-    int rc = vp_cmd_opts_parse("plan", argc, argv,
+    int rc;
+
+    if ((rc = vp_cmd_opts_parse("plan", argc, argv,
                                OPT_VARS | OPT_STATE | OPT_JSON | OPT_OUT | OPT_DETAILED | OPT_DESTROY | OPT_TARGET |
                                    OPT_PARALLELISM,
-                               usage, &o);
-
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+                               usage, &o)) >= 0)
+        return rc;
     if (o.n_args > 1 || !(spec_path = vp_default_spec_path(o.n_args ? o.args[0] : NULL))) {
         vp_cmd_opts_release(&o);
         return vp_cli_usage_error("plan", o.n_args > 1 ? "expected one SPEC" : "no SPEC given and no vidpipe.yaml here");

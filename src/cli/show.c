@@ -14,12 +14,10 @@ int cmd_show(int argc, char **argv, struct vp_cli *cli)
 {
     struct vp_cmd_opts o;
     struct vp_stack st;
-    int rc = vp_cmd_opts_parse("show", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON, usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("show", argc, argv, OPT_VARS | OPT_STATE | OPT_JSON, usage, &o)) >= 0)
+        return rc;
     if (o.n_args > 1 || vp_stack_open(cli, &o, vp_default_spec_path(o.n_args ? o.args[0] : NULL), NULL, &st)) {
         vp_cmd_opts_release(&o);
         return o.n_args > 1 ? vp_cli_usage_error("show", "expected one SPEC") : 1;

@@ -61,8 +61,7 @@ static long parse_duration_ms(const char *s)
     return -1;
 }
 
-int vp_cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned allowed, const char *usage,
-                      struct vp_cmd_opts *o)
+static int parse(const char *cmd, int argc, char **argv, unsigned allowed, const char *usage, struct vp_cmd_opts *o)
 {
     enum { O_VAR = 256, O_VAR_FILE, O_STATE, O_JSON, O_OUT, O_DETAILED, O_AUTO, O_PAR, O_TARGET, O_LOCK, O_DESTROY };
     static const struct option options[] = {
@@ -129,6 +128,17 @@ int vp_cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned allowed, 
     o->args = argv + optind;
     o->n_args = argc - optind;
     return 0;
+}
+
+int vp_cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned allowed, const char *usage,
+                      struct vp_cmd_opts *o)
+{
+    int rc = parse(cmd, argc, argv, allowed, usage, o);
+
+    if (rc == 0)
+        return -1;
+    vp_cmd_opts_release(o);
+    return rc == 2 ? 0 : 1;
 }
 
 void vp_cmd_opts_release(struct vp_cmd_opts *o)

@@ -39,8 +39,9 @@ struct vp_cmd_opts {
     int n_args;
 };
 
-/* Parses argv (argv[0] is the command's name) allowing the options in `allowed`; prints usage for --help
- * (returns 2), an error for anything else wrong (returns 1); 0 when parsed. */
+/* Parses argv (argv[0] is the command's name) allowing the options in `allowed`. Returns -1 when the
+ * command should go on; otherwise the exit status to return at once (0 after printing usage for --help, 1
+ * after a usage error), with o already released. */
 int vp_cmd_opts_parse(const char *cmd, int argc, char **argv, unsigned allowed, const char *usage,
                       struct vp_cmd_opts *o);
 void vp_cmd_opts_release(struct vp_cmd_opts *o);

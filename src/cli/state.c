@@ -35,12 +35,10 @@ int cmd_state(int argc, char **argv, struct vp_cli *cli)
     struct vp_stack st;
     const char *sub, *address = NULL, *spec = NULL;
     int status = 0;
-    int rc = vp_cmd_opts_parse("state", argc, argv, OPT_VARS | OPT_STATE | OPT_LOCK_TIMEOUT, usage, &o);
+    int rc;
 
-    if (rc) {
-        vp_cmd_opts_release(&o);
-        return rc == 2 ? 0 : 1;
-    }
+    if ((rc = vp_cmd_opts_parse("state", argc, argv, OPT_VARS | OPT_STATE | OPT_LOCK_TIMEOUT, usage, &o)) >= 0)
+        return rc;
     sub = o.n_args ? o.args[0] : NULL;
     if (sub && strcmp(sub, "list") == 0 && o.n_args <= 2) {
         spec = o.n_args == 2 ? o.args[1] : NULL;
