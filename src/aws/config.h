@@ -45,7 +45,8 @@ struct vp_aws_config {
  * a bad AWS_MAX_ATTEMPTS or AWS_RETRY_MODE. */
 int vp_config_load(struct vp_aws_config *cfg, const char *profile_override, struct vp_err *err);
 void vp_config_release(struct vp_aws_config *cfg);
-/* A setting of a named profile: the config file's section, then the credentials file's. Borrowed; NULL if absent. */
+/* A setting of a named profile; where both files set it, the credentials file's value wins (botocore's
+ * merge). Borrowed; NULL if absent. */
 const char *vp_config_profile_get(const struct vp_aws_config *cfg, const char *profile, const char *key);
 bool vp_config_profile_exists(const struct vp_aws_config *cfg, const char *profile);
 /* A setting of the selected profile. */

@@ -1,4 +1,5 @@
 /* proto_xml.c: the Query protocol (IAM, STS: a form body, XML answers) and REST-XML (S3). */
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -52,6 +53,8 @@ int vp_query_call(struct vp_aws *aws, const struct vp_service *svc, const char *
     ret = vp_aws_send(aws, &req, &resp, err);
     if (ret == 0 && vp_xml_parse(resp.body.data, resp.body.len, out, err) < 0)
         ret = vp_err_prefix(err, "%s %s", svc->name, action);
+    /* the body may carry a web identity token or a session policy: wipe it before it is freed */
+    OPENSSL_cleanse(req.body.data, req.body.len);
     vp_request_release(&req);
     vp_response_release(&resp);
     return ret;
