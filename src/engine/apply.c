@@ -187,6 +187,19 @@ static int resolve_applied(void *ctx, const char *resource, const char *attr, js
     return 0;
 }
 
+/* For outputs: a reference to a resource not in state (skipped by --target) leaves the output out. */
+static int resolve_for_output(void *ctx, const char *resource, const char *attr, json_t **value, struct vp_err *err)
+{
+    struct walker *w = ctx;
+    const struct vp_spec_resource *r = vp_spec_find(w->spec, resource);
+    json_t *rec = r ? vp_state_resource(w->state, r->address) : NULL;
+    json_t *v = rec ? json_object_get(json_object_get(rec, "attributes"), attr) : NULL;
+
+    (void)err;
+    *value = v ? json_incref(v) : NULL;
+    return 0;
+}
+
 static void record(struct walker *w, const struct task *t, const char *status, json_t *attributes)
 {
     vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, attributes, t->ch->depends_on);
@@ -382,11 +395,14 @@ static int outputs_into_state(struct walker *w, struct vp_err *err)
         const struct vp_spec_output *o = &w->spec->outputs[i];
         json_t *v = NULL;
         bool unknown = false;
-        if (vp_spec_eval(w->spec, o->value, NULL, resolve_applied, w, &v, &unknown, err) < 0) {
+        if (vp_spec_eval(w->spec, o->value, NULL, resolve_for_output, w, &v, &unknown, err) < 0) {
             json_decref(outputs);
             return vp_err_prefix(err, "output '%s'", o->name);
         }
-        json_object_set_new(outputs, o->name, v);
+        if (unknown)
+            json_decref(v);         /* refers to something not applied (a --target run) */
+        else
+            json_object_set_new(outputs, o->name, v);
     }
     if (!vp_json_same(outputs, json_object_get(w->state, "outputs")))
         w->dirty = true;
