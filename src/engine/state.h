@@ -23,6 +23,9 @@
 
 #define VP_STATE_FORMAT_VERSION 1
 
+/* A random (version 4) UUID: lineages and lock ids. */
+void vp_uuid4(char out[37]);
+
 /* A new empty state for a stack, with a fresh lineage and serial 0. */
 json_t *vp_state_new(const char *stack);
 /* Checks a document read from a backend: format version, serial, lineage, resources' shape. */
@@ -62,6 +65,11 @@ struct vp_backend {
     int (*force_unlock)(struct vp_backend *b, const char *lock_id, struct vp_err *err);
     void (*free)(struct vp_backend *b);
 };
+
+/* The lock message every backend gives: "state 'WHERE' is locked by ID (OPERATION by WHO since CREATED); ..." */
+int vp_lock_held_error(struct vp_err *err, const char *where, const json_t *holder);
+/* The lock document written by both backends, and its id. */
+json_t *vp_lock_info_json(const struct vp_lock_info *info);
 
 struct vp_backend *vp_backend_local_new(const char *path);
 struct vp_backend *vp_backend_s3_new(struct vp_aws *aws, const char *bucket, const char *key, const char *region);

@@ -20,7 +20,8 @@ enum vp_on_change {
     VP_COMPUTED,        /* set by AWS, read only: arn, id; may be referenced */
 };
 
-/* A naming or value rule beyond the kind: returns NULL when value is fine, else why not (static text). */
+/* A naming or value rule beyond the kind: returns NULL when value is fine, else why not (static text).
+ * Applied to a STRING's value, to each string of a LIST of STRING, and to each key of a MAP. */
 typedef const char *vp_attr_check_fn(const char *value);
 
 struct vp_attr {
@@ -34,7 +35,8 @@ struct vp_attr {
     const char *default_json;           /* the default as JSON text ("\"PAY_PER_REQUEST\"", "true"); NULL: none */
     enum vp_kind elem_kind;             /* LIST and MAP elements */
     const struct vp_attr *fields;       /* OBJECT, or LIST/MAP of OBJECT: the fields, ending with { 0 } */
-    const char *const *enum_values;     /* allowed strings, NULL-terminated; NULL: any */
+    const char *const *enum_values;     /* allowed strings, NULL-terminated; NULL: any. Applied to a STRING,
+                                           to each element of a LIST of STRING, to each value of a MAP */
     long min, max;                      /* INT range, or STRING length range, when max > 0 */
     vp_attr_check_fn *check;
     const char *doc;                    /* one line for specs/README.md and did-you-mean hints */

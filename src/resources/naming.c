@@ -1,0 +1,73 @@
+/* naming.c: AWS's naming rules, checked at validate time so a bad name never reaches an API call. */
+#include "resources/naming.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int looks_like_ipv4(const char *s)
+{
+    unsigned a, b, c, d;
+    char tail;
+    return sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) == 4;
+}
+
+/* https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html */
+const char *vp_check_s3_bucket_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 3 || n > 63)
+        return "an S3 bucket name is 3 to 63 characters long";
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+            return "an S3 bucket name holds only lowercase letters, digits, dots and hyphens";
+    if (name[0] == '.' || name[0] == '-' || name[n - 1] == '.' || name[n - 1] == '-')
+        return "an S3 bucket name begins and ends with a letter or a digit";
+    if (strstr(name, ".."))
+        return "an S3 bucket name holds no two adjacent dots";
+    if (looks_like_ipv4(name))
+        return "an S3 bucket name is not formatted as an IP address";
+    if (strncmp(name, "xn--", 4) == 0 || strncmp(name, "sthree-", 7) == 0 || strncmp(name, "amzn-s3-demo-", 13) == 0)
+        return "an S3 bucket name does not begin with 'xn--', 'sthree-' or 'amzn-s3-demo-'";
+    if (ends_with(name, "-s3alias") || ends_with(name, "--ol-s3") || ends_with(name, ".mrap") ||
+        ends_with(name, "--x-s3") || ends_with(name, "--table-s3"))
+        return "an S3 bucket name does not end with a suffix S3 reserves ('-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3')";
+    return NULL;
+}
+
+/* https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html */
+const char *vp_check_dynamodb_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 3 || n > 255)
+        return "a DynamoDB table or index name is 3 to 255 characters long";
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.'))
+            return "a DynamoDB table or index name holds only letters, digits, '_', '-' and '.'";
+    return NULL;
+}
+
+const char *vp_check_dynamodb_key_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n < 1 || n > 255 ? "a DynamoDB key attribute name is 1 to 255 bytes long" : NULL;
+}
+
+const char *vp_check_tag_key(const char *key)
+{
+    size_t n = strlen(key);
+
+    if (n < 1 || n > 128)
+        return "a tag key is 1 to 128 characters long";
+    if (strncmp(key, "aws:", 4) == 0)
+        return "tag keys beginning with 'aws:' are reserved by AWS";
+    return NULL;
+}

@@ -1,0 +1,15 @@
+/* naming.h: AWS's naming rules, as vp_attr_check_fn for the attribute tables (validated before any call). */
+#ifndef VP_RESOURCES_NAMING_H
+#define VP_RESOURCES_NAMING_H
+
+/* S3 general purpose bucket names: 3-63 of a-z 0-9 . -, starting and ending with a letter or digit, no "..",
+ * not an IP address, none of the reserved prefixes and suffixes. */
+const char *vp_check_s3_bucket_name(const char *name);
+/* DynamoDB table and index names: 3-255 of A-Z a-z 0-9 _ - . */
+const char *vp_check_dynamodb_name(const char *name);
+/* DynamoDB attribute names used as keys: 1-255 bytes. */
+const char *vp_check_dynamodb_key_name(const char *name);
+/* A tag key: 1-128 characters, not starting with "aws:". */
+const char *vp_check_tag_key(const char *key);
+
+#endif

@@ -1,0 +1,10 @@
+/* schemas.h: the attribute tables of the resource types (one <type>_schema.c each). */
+#ifndef VP_RESOURCES_SCHEMAS_H
+#define VP_RESOURCES_SCHEMAS_H
+
+#include "spec/schema.h"
+
+extern const struct vp_attr vp_s3_bucket_attrs[];
+extern const struct vp_attr vp_dynamodb_table_attrs[];
+
+#endif
