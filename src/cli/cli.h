@@ -33,8 +33,11 @@ void vp_cli_print_err(const struct vp_cli *cli, const struct vp_err *err);
 /* Prints "vidpipe: CMD: MESSAGE" and a hint to --help; returns 1. */
 int vp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-vp_cmd_fn cmd_version, cmd_debug;
+vp_cmd_fn cmd_version, cmd_debug, cmd_validate;
 vp_cmd_fn cmd_plan, cmd_apply, cmd_destroy, cmd_drift, cmd_show, cmd_state, cmd_import, cmd_output, cmd_force_unlock;
 vp_cmd_fn cmd_debug_sigv4, cmd_debug_call, cmd_debug_creds, cmd_debug_endpoint;
+vp_cmd_fn cmd_debug_resource;
+vp_cmd_fn cmd_debug_state;
+vp_cmd_fn cmd_debug_schema;
 
 #endif

@@ -9,6 +9,9 @@ static const struct vp_command subcommands[] = {
     { "call", cmd_debug_call, "call one AWS API operation through the client core" },
     { "creds", cmd_debug_creds, "show where credentials come from (never the secret)" },
     { "endpoint", cmd_debug_endpoint, "show the endpoint a service resolves to" },
+    { "resource", cmd_debug_resource, "read, create, update or delete one resource through its provider" },
+    { "state", cmd_debug_state, "read, lock or write a state backend directly (local path or s3://bucket/key)" },
+    { "schema", cmd_debug_schema, "print the spec format as JSON Schema or Markdown, from the attribute tables" },
 };
 
 int cmd_debug(int argc, char **argv, struct vp_cli *cli)

@@ -5,6 +5,7 @@
 #include "aws/client.h"
 #include "cli/render.h"
 #include "cli/stack.h"
+#include "engine/diff.h"
 #include "engine/want.h"
 
 static const char usage[] =
@@ -23,7 +24,7 @@ int cmd_import(int argc, char **argv, struct vp_cli *cli)
     struct vp_err err = { 0 };
     const struct vp_spec_resource *res;
     const struct vp_resource_type *rt;
-    json_t *live = NULL, *deps;
+    json_t *live = NULL, *deps, *scrubbed;
     struct vp_aws *aws;
     int status = 1;
     int rc;
@@ -72,7 +73,9 @@ int cmd_import(int argc, char **argv, struct vp_cli *cli)
     }
     if (!st.state)
         st.state = vp_state_new(st.spec->stack);
-    vp_state_put(st.state, res->address, res->type, res->name, o.args[1], "ready", live, deps);
+    scrubbed = vp_json_scrub(rt->attrs, live);
+    vp_state_put(st.state, res->address, res->type, res->name, o.args[1], "ready", scrubbed, deps);
+    json_decref(scrubbed);
     if (st.backend->write(st.backend, st.state, &err) < 0) {
         vp_cli_print_err(cli, &err);
         goto done;

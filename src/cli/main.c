@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 
 static const struct vp_command commands[] = {
-#ifdef VP_WITH_ENGINE
+    { "validate", cmd_validate, "check a spec without calling AWS" },
     { "plan", cmd_plan, "show what apply would change (exit 2 with --detailed-exitcode when it would)" },
     { "apply", cmd_apply, "make AWS match the spec, or carry out a saved plan" },
     { "destroy", cmd_destroy, "destroy every resource of the stack" },
@@ -21,7 +21,6 @@ static const struct vp_command commands[] = {
     { "import", cmd_import, "adopt an existing resource into state" },
     { "output", cmd_output, "print the stack's outputs" },
     { "force-unlock", cmd_force_unlock, "remove a state lock left by a run that is gone" },
-#endif
     { "debug", cmd_debug, "low-level tools: sign a request, call an API, show credentials or endpoints" },
     { "version", cmd_version, "print the version of vidpipe and its libraries" },
 };

@@ -85,9 +85,9 @@ static int parse(const char *cmd, int argc, char **argv, unsigned allowed, const
     memset(o, 0, sizeof(*o));
     vp_spec_opts_init(&o->spec);
     o->parallelism = 10;
-    optind = 1;
+    optind = 0;             /* 0, not 1: glibc then starts afresh, so options may follow the SPEC */
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+h", options, &index)) != -1) {
+    while ((c = getopt_long(argc, argv, "h", options, &index)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return 2;

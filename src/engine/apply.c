@@ -202,7 +202,10 @@ static int resolve_for_output(void *ctx, const char *resource, const char *attr,
 
 static void record(struct walker *w, const struct task *t, const char *status, json_t *attributes)
 {
-    vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, attributes, t->ch->depends_on);
+    json_t *scrubbed = attributes ? vp_json_scrub(t->ch->rt->attrs, attributes) : NULL;
+
+    vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, scrubbed, t->ch->depends_on);
+    json_decref(scrubbed);
     w->dirty = true;
 }
 

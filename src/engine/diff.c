@@ -2,7 +2,9 @@
  * their lengths match (so one changed field names its index) and whole otherwise; maps key by key. */
 #include "engine/diff.h"
 
+#include <openssl/sha.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/xalloc.h"
@@ -30,6 +32,8 @@ bool vp_json_has_unknown(const json_t *v)
 
 bool vp_json_same(const json_t *a, const json_t *b)
 {
+    if (!a && !b)
+        return true;
     if (json_is_number(a) && json_is_number(b))
         return json_number_value(a) == json_number_value(b);
     if (json_is_null(a) && !b)
@@ -109,8 +113,54 @@ static void diff_map(const struct vp_attr *attr, const char *path, const json_t 
     }
 }
 
+/* Lists of named things (indexes by name, lifecycle rules by id) are sets: AWS does not promise their order.
+ * Their key is the first field when it is called name or id. */
+static const char *list_key(const struct vp_attr *attr)
+{
+    const struct vp_attr *f = attr->fields;
+    return f && f->kind == VP_K_STRING && (strcmp(f->name, "name") == 0 || strcmp(f->name, "id") == 0) ? f->name : NULL;
+}
+
+/* A copy of have in want's order, matched by key; items want does not name keep their order at the end. */
+static json_t *align_by_key(const char *key, const json_t *want, const json_t *have)
+{
+    json_t *aligned = json_array(), *rest = json_deep_copy(have), *w;
+    size_t i, j;
+
+    json_array_foreach(want, i, w) {
+        json_t *k = json_object_get(w, key);
+        for (j = 0; k && j < json_array_size(rest); j++) {
+            if (vp_json_same(k, json_object_get(json_array_get(rest, j), key))) {
+                json_array_append(aligned, json_array_get(rest, j));
+                json_array_remove(rest, j);
+                break;
+            }
+        }
+    }
+    json_array_extend(aligned, rest);
+    json_decref(rest);
+    return aligned;
+}
+
+static void diff_in_order(const struct vp_attr *attr, const char *path, const json_t *want, const json_t *have,
+                          bool forces_replace, struct diff_out *out);
+
 static void diff_value(const struct vp_attr *attr, const char *path, const json_t *want, const json_t *have,
                        bool forces_replace, struct diff_out *out)
+{
+    json_t *aligned;
+
+    if (!(attr->kind == VP_K_LIST && list_key(attr) && json_is_array(want) && json_is_array(have))) {
+        diff_in_order(attr, path, want, have, forces_replace, out);
+        return;
+    }
+    aligned = align_by_key(list_key(attr), want, have);
+    diff_in_order(attr, path, want, aligned, forces_replace, out);
+    json_decref(aligned);
+}
+
+static void diff_in_order(const struct vp_attr *attr, const char *path, const json_t *want, const json_t *have,
+                          bool forces_replace, struct diff_out *out)
 {
     if (vp_json_has_unknown(want)) {
         record(out, path, forces_replace);
@@ -132,6 +182,52 @@ static void diff_value(const struct vp_attr *attr, const char *path, const json_
     }
 }
 
+char *vp_json_digest(const json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    char *out = vp_xmalloc(7 + 2 * SHA256_DIGEST_LENGTH + 1);
+
+    SHA256((const unsigned char *)(text ? text : "null"), text ? strlen(text) : 4, md);
+    memcpy(out, "sha256:", 7);
+    for (size_t i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(out + 7 + 2 * i, 3, "%02x", md[i]);
+    free(text);
+    return out;
+}
+
+static bool is_digest(const json_t *v)
+{
+    return json_is_string(v) && strncmp(json_string_value(v), "sha256:", 7) == 0;
+}
+
+json_t *vp_json_scrub(const struct vp_attr *attrs, const json_t *attributes)
+{
+    json_t *copy = json_deep_copy(attributes);
+
+    for (const struct vp_attr *a = attrs; a->name; a++) {
+        json_t *v = json_object_get(copy, a->name);
+        if (a->sensitive && v && !json_is_null(v) && !is_digest(v)) {
+            char *d = vp_json_digest(v);
+            json_object_set_new(copy, a->name, json_string(d));
+            free(d);
+        }
+    }
+    return copy;
+}
+
+/* A sensitive value recorded in state is its digest: compare digests then. */
+static void diff_sensitive(const struct vp_attr *a, const json_t *want, const json_t *have, struct diff_out *out)
+{
+    char *w = is_digest(want) ? vp_xstrdup(json_string_value(want)) : vp_json_digest(want);
+    char *h = is_digest(have) ? vp_xstrdup(json_string_value(have)) : vp_json_digest(have);
+
+    if (vp_json_has_unknown(want) || strcmp(w, h) != 0)
+        record(out, a->name, a->on_change == VP_REPLACE);
+    free(w);
+    free(h);
+}
+
 size_t vp_diff(const struct vp_attr *attrs, const json_t *want, const json_t *have, bool skip_local,
                json_t *changed, json_t *replace)
 {
@@ -140,6 +236,10 @@ size_t vp_diff(const struct vp_attr *attrs, const json_t *want, const json_t *ha
     for (const struct vp_attr *a = attrs; a->name; a++) {
         if (a->on_change == VP_COMPUTED || (skip_local && a->local))
             continue;
+        if (a->sensitive && (is_digest(json_object_get(want, a->name)) || is_digest(json_object_get(have, a->name)))) {
+            diff_sensitive(a, json_object_get(want, a->name), json_object_get(have, a->name), &out);
+            continue;
+        }
         diff_value(a, a->name, json_object_get(want, a->name), json_object_get(have, a->name),
                    a->on_change == VP_REPLACE, &out);
     }

@@ -13,6 +13,11 @@
  * counts as a difference. Returns the number of differing paths. */
 size_t vp_diff(const struct vp_attr *attrs, const json_t *want, const json_t *have, bool skip_local,
                json_t *changed, json_t *replace);
+/* "sha256:HEX" of v's canonical JSON: what state keeps in place of a sensitive value. Caller frees. */
+char *vp_json_digest(const json_t *v);
+/* A copy of attributes with every sensitive attribute replaced by its digest (for state). */
+json_t *vp_json_scrub(const struct vp_attr *attrs, const json_t *attributes);
+
 /* True when v holds the "(known after apply)" placeholder anywhere. */
 bool vp_json_has_unknown(const json_t *v);
 /* Two JSON values equal for diffing: objects by key, numbers by value (1 == 1.0). */

@@ -25,6 +25,7 @@ static const struct vp_attr thing_attrs[] = {
     { .name = "rules", .kind = VP_K_LIST, .fields = tag_fields, .on_change = VP_UPDATE, .default_json = "[]" },
     { .name = "tags", .kind = VP_K_MAP, .elem_kind = VP_K_STRING, .on_change = VP_UPDATE, .default_json = "{}" },
     { .name = "keep", .kind = VP_K_BOOL, .local = true, .default_json = "false" },
+    { .name = "secret", .kind = VP_K_STRING, .on_change = VP_UPDATE, .sensitive = true },
     { .name = "arn", .kind = VP_K_STRING, .on_change = VP_COMPUTED },
     { 0 },
 };
@@ -174,6 +175,52 @@ static const char *const two_things =
     "  b:\n    type: thing\n    name: b\n    note: \"${a.arn}\"\n    tags: {from: \"${a.name}\"}\n";
 
 /* ---- tests ---- */
+
+static const struct vp_attr index_fields[] = {
+    { .name = "name", .kind = VP_K_STRING, .required = true },
+    { .name = "key", .kind = VP_K_STRING },
+    { 0 },
+};
+static const struct vp_attr indexed_attrs[] = {
+    { .name = "indexes", .kind = VP_K_LIST, .elem_kind = VP_K_OBJECT, .fields = index_fields, .default_json = "[]" },
+    { 0 },
+};
+
+/* AWS does not promise the order of named things (DynamoDB's indexes): they compare by name. */
+static void named_lists_compare_as_sets(void)
+{
+    json_t *want = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "indexes", "name", "a", "key", "x", "name", "b", "key", "y");
+    json_t *have = json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}", "indexes", "name", "b", "key", "y", "name", "a", "key", "x");
+    json_t *changed = json_array();
+    char *text;
+
+    EXPECT_INTEQ(0, vp_diff(indexed_attrs, want, have, true, changed, NULL));
+    json_object_set_new(json_array_get(json_object_get(have, "indexes"), 0), "key", json_string("z"));
+    EXPECT_INTEQ(1, vp_diff(indexed_attrs, want, have, true, changed, NULL));
+    text = json_dumps(changed, JSON_COMPACT);
+    EXPECT_STREQ("[\"indexes[1].key\"]", text);
+    free(text);
+    json_decref(want);
+    json_decref(have);
+    json_decref(changed);
+}
+
+static void sensitive_values_are_kept_as_digests(void)
+{
+    json_t *want = json_pack("{s:s, s:s}", "name", "a", "secret", "hunter2");
+    json_t *scrubbed = vp_json_scrub(thing_attrs, want), *changed = json_array();
+    char *text = json_dumps(scrubbed, JSON_COMPACT);
+
+    EXPECT(strstr(text, "hunter2") == NULL);
+    EXPECT(strncmp(json_string_value(json_object_get(scrubbed, "secret")), "sha256:", 7) == 0);
+    EXPECT_INTEQ(0, vp_diff(thing_attrs, want, scrubbed, true, changed, NULL));
+    json_object_set_new(want, "secret", json_string("hunter3"));
+    EXPECT_INTEQ(1, vp_diff(thing_attrs, want, scrubbed, true, changed, NULL));
+    free(text);
+    json_decref(want);
+    json_decref(scrubbed);
+    json_decref(changed);
+}
 
 static void diff_names_paths(void)
 {
@@ -328,6 +375,8 @@ int main(void)
         return 1;
     vp_resource_types_use(test_types);
     T_RUN(diff_names_paths);
+    T_RUN(sensitive_values_are_kept_as_digests);
+    T_RUN(named_lists_compare_as_sets);
     T_RUN(graph_orders_stably_and_finds_cycles);
     T_RUN(defaults_fill_nested);
     T_RUN(apply_creates_in_order_and_resolves_references);
