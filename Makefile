@@ -71,7 +71,7 @@ install: all
 	install -m 0755 $(BUILD)/vidpipe $(DESTDIR)$(PREFIX)/bin/vidpipe
 
 demo: all
-	@sh scripts/demo.sh
+	@bash scripts/demo.sh
 
 # specs/vidpipe.schema.json and the resource reference in specs/README.md, from the attribute tables.
 docs: $(BUILD)/vidpipe

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make demo: what vidpipe can do today, locally, without an AWS account. It starts moto server on a free
 # loopback port, points vidpipe at it with AWS_ENDPOINT_URL exactly as a user would point at LocalStack, and
-# makes real calls in every protocol through vidpipe's client core. Everything it starts stops on exit.
-# (Until the reconciler lands this shows the client core; then it becomes the whole pipeline.)
+# runs the reconciler on examples/storage.yaml: validate, plan, apply, a change made behind vidpipe's back
+# found by drift and undone by apply, then destroy, each checked with boto3. Everything it starts stops on
+# exit. (When the handlers and the remaining providers land, this becomes the whole pipeline.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VIDPIPE=${VIDPIPE:-build/vidpipe}
@@ -34,29 +35,53 @@ step() {  # step TITLE CMD...: runs one step, printing its title and duration
     printf '%-58s %6.1f ms\n' "$title" "$(( (end - start) / 1000 ))e-3"
 }
 
-echo "vidpipe demo: moto server at $AWS_ENDPOINT_URL (loopback only)"
-step "sts GetCallerIdentity (Query protocol)" "$VIDPIPE" debug call sts GetCallerIdentity
-step "s3 CreateBucket vp-demo-uploads (REST-XML)" "$VIDPIPE" debug call s3 CreateBucket --method PUT --bucket vp-demo-uploads
-printf '%s' '<CORSConfiguration><CORSRule><AllowedOrigin>http://127.0.0.1:8080</AllowedOrigin><AllowedMethod>PUT</AllowedMethod></CORSRule></CORSConfiguration>' >"$tmp/cors.xml"
-step "s3 PutBucketCors" "$VIDPIPE" debug call s3 PutBucketCors --method PUT --bucket vp-demo-uploads --query cors --body @"$tmp/cors.xml"
-step "dynamodb CreateTable vp-demo-videos (JSON 1.0)" "$VIDPIPE" debug call dynamodb CreateTable '{"TableName":"vp-demo-videos","BillingMode":"PAY_PER_REQUEST","AttributeDefinitions":[{"AttributeName":"user_id","AttributeType":"S"},{"AttributeName":"video_id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"user_id","KeyType":"HASH"},{"AttributeName":"video_id","KeyType":"RANGE"}]}'
-step "iam CreateRole vp-demo-presign" "$VIDPIPE" debug call iam CreateRole RoleName=vp-demo-presign 'AssumeRolePolicyDocument={"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
-step "eventbridge PutRule vp-demo-mediaconvert (JSON 1.1)" "$VIDPIPE" debug call eventbridge PutRule '{"Name":"vp-demo-mediaconvert","EventPattern":"{\"source\":[\"aws.mediaconvert\"]}"}'
-step "lambda ListFunctions (REST-JSON)" "$VIDPIPE" debug call lambda ListFunctions --path /2015-03-31/functions/
-step "apigatewayv2 GetApis (REST-JSON)" "$VIDPIPE" debug call apigatewayv2 GetApis --path /v2/apis
-step "mediapackage ListChannels (REST-JSON)" "$VIDPIPE" debug call mediapackage ListChannels --path /channels
+spec=examples/storage.yaml
+export VIDPIPE_WAIT_POLL_MS=100
+cd "$tmp"                       # state/ lands here, not in the checkout
+spec="$OLDPWD/$spec"
+VIDPIPE="$(cd "$OLDPWD" && realpath "$VIDPIPE")"
+
+echo "vidpipe demo: examples/storage.yaml against moto server at $AWS_ENDPOINT_URL (loopback only)"
+echo
+step "validate the spec (no AWS call)" "$VIDPIPE" validate "$spec"
+echo
+echo "\$ vidpipe plan examples/storage.yaml"
+"$VIDPIPE" plan "$spec" | sed 's/^/  /'
+step "apply: the bucket and the table created concurrently" "$VIDPIPE" apply "$spec" --auto-approve
+sed -n '/: creating\.\.\./,$p' "$tmp/out" | sed 's/^/  /'
+step "plan again: nothing to do (exit 0)" "$VIDPIPE" plan "$spec" --detailed-exitcode
+
 echo
 echo "What boto3, an independent client, sees now:"
 python3 - <<PY
 import boto3
 kw = dict(endpoint_url="$AWS_ENDPOINT_URL", region_name="us-east-1")
-print("  buckets:", [b["Name"] for b in boto3.client("s3", **kw).list_buckets()["Buckets"]])
-print("  CORS:   ", boto3.client("s3", **kw).get_bucket_cors(Bucket="vp-demo-uploads")["CORSRules"][0]["AllowedOrigins"])
-print("  tables: ", boto3.client("dynamodb", **kw).list_tables()["TableNames"])
-print("  roles:  ", [r["RoleName"] for r in boto3.client("iam", **kw).list_roles()["Roles"]])
-print("  rules:  ", [r["Name"] for r in boto3.client("events", **kw).list_rules()["Rules"]])
+s3, ddb = boto3.client("s3", **kw), boto3.client("dynamodb", **kw)
+print("  bucket CORS origins:", s3.get_bucket_cors(Bucket="dev-vidpipe-uploads")["CORSRules"][0]["AllowedOrigins"])
+print("  lifecycle rules:    ", [r["ID"] for r in s3.get_bucket_lifecycle_configuration(Bucket="dev-vidpipe-uploads")["Rules"]])
+t = ddb.describe_table(TableName="dev-videos")["Table"]
+print("  table keys:         ", [k["AttributeName"] + ":" + k["KeyType"] for k in t["KeySchema"]])
+print("  table indexes:      ", [g["IndexName"] for g in t["GlobalSecondaryIndexes"]])
+print("  TTL:                ", ddb.describe_time_to_live(TableName="dev-videos")["TimeToLiveDescription"]["TimeToLiveStatus"])
+print()
+print("Someone removes the bucket's CORS rules and turns TTL off by hand...")
+s3.delete_bucket_cors(Bucket="dev-vidpipe-uploads")
+ddb.update_time_to_live(TableName="dev-videos", TimeToLiveSpecification={"Enabled": False, "AttributeName": "expires_at"})
 PY
 echo
-echo "One call with --debug (secrets redacted):"
-"$VIDPIPE" --debug debug call sts GetCallerIdentity 2>&1 >/dev/null | grep -E 'http (GetCallerIdentity|> Authorization)'
+echo "\$ vidpipe drift examples/storage.yaml"
+set +e
+"$VIDPIPE" drift "$spec" | sed 's/^/  /'
+rc=${PIPESTATUS[0]}
+set -e
+echo "  (exit $rc: drift found)"
+step "apply restores what the spec says" "$VIDPIPE" apply "$spec" --auto-approve
+step "drift again: none (exit 0)" "$VIDPIPE" drift "$spec"
+step "destroy the stack" "$VIDPIPE" destroy "$spec" --auto-approve
+python3 - <<PY
+import boto3
+kw = dict(endpoint_url="$AWS_ENDPOINT_URL", region_name="us-east-1")
+left = [b["Name"] for b in boto3.client("s3", **kw).list_buckets()["Buckets"]] + boto3.client("dynamodb", **kw).list_tables()["TableNames"]
+print("  boto3 after destroy: %s" % (left or "nothing left"))
+PY
 echo "demo done; moto stopped."

@@ -309,7 +309,8 @@ static void complete_noop(struct walker *w, struct task *t)
 {
     json_t *rec = vp_state_resource(w->state, t->ch->address);
 
-    t->id = t->ch->id ? vp_xstrdup(t->ch->id) : NULL;
+    if (!t->id && t->ch->id)        /* init_tasks set it already when the plan knew it */
+        t->id = vp_xstrdup(t->ch->id);
     if (t->ch->before && (!rec || !vp_json_same(json_object_get(rec, "attributes"), t->ch->before)))
         record(w, t, "ready", t->ch->before);
     finish(w, t);

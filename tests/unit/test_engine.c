@@ -1,6 +1,7 @@
 /* test_engine.c: the engine without AWS: diff paths, dependency order, defaults, and plan/apply/drift
  * against an in-memory provider that can be told to fail, so ordering, skipping after a failure, the
  * "creating" record and state writes are checked exactly. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,26 @@ static const struct vp_attr thing_attrs[] = {
 static json_t *world;           /* id -> attributes: "AWS" */
 static char journal[2048];      /* "create:a update:b delete:c " in the order operations ran */
 static const char *fail_on;     /* an id whose operations fail */
+/* Operations run on the engine's worker threads: the fake AWS takes a lock, and counts how many run at once. */
+static pthread_mutex_t world_lock = PTHREAD_MUTEX_INITIALIZER;
+static int in_flight, max_in_flight, slow_ms, parallelism = 4;
+
+static void begin_op(void)
+{
+    pthread_mutex_lock(&world_lock);
+    if (++in_flight > max_in_flight)
+        max_in_flight = in_flight;
+    pthread_mutex_unlock(&world_lock);
+    if (slow_ms)
+        usleep((useconds_t)slow_ms * 1000);
+    pthread_mutex_lock(&world_lock);
+}
+
+static void end_op(void)
+{
+    in_flight--;
+    pthread_mutex_unlock(&world_lock);
+}
 
 static void note(const char *op, const char *id)
 {
@@ -44,9 +65,12 @@ static void note(const char *op, const char *id)
 
 static int thing_read(struct vp_call *c, const char *id, json_t **live)
 {
-    json_t *v = json_object_get(world, id);
+    json_t *v;
     (void)c;
+    pthread_mutex_lock(&world_lock);
+    v = json_object_get(world, id);
     *live = v ? json_deep_copy(v) : NULL;
+    pthread_mutex_unlock(&world_lock);
     return 0;
 }
 
@@ -63,31 +87,45 @@ static json_t *stored(const char *id, const json_t *want)
 static int thing_create(struct vp_call *c, const json_t *want, char **id, json_t **live)
 {
     const char *name = json_string_value(json_object_get(want, "name"));
+    int rc = 0;
+
+    begin_op();
     note("create", name);
-    if (fail_on && strcmp(fail_on, name) == 0)
-        return vp_fail(c->err, VP_E_AWS_SERVICE, "create of %s refused", name);
-    json_object_set_new(world, name, stored(name, want));
-    *id = vp_xstrdup(name);
-    *live = json_deep_copy(json_object_get(world, name));
-    return 0;
+    if (fail_on && strcmp(fail_on, name) == 0) {
+        rc = vp_fail(c->err, VP_E_AWS_SERVICE, "create of %s refused", name);
+    } else {
+        json_object_set_new(world, name, stored(name, want));
+        *id = vp_xstrdup(name);
+        *live = json_deep_copy(json_object_get(world, name));
+    }
+    end_op();
+    return rc;
 }
 
 static int thing_update(struct vp_call *c, const char *id, const json_t *have, const json_t *want, json_t **live)
 {
+    int rc = 0;
+
     (void)have;
+    begin_op();
     note("update", id);
-    if (fail_on && strcmp(fail_on, id) == 0)
-        return vp_fail(c->err, VP_E_AWS_SERVICE, "update of %s refused", id);
-    json_object_set_new(world, id, stored(id, want));
-    *live = json_deep_copy(json_object_get(world, id));
-    return 0;
+    if (fail_on && strcmp(fail_on, id) == 0) {
+        rc = vp_fail(c->err, VP_E_AWS_SERVICE, "update of %s refused", id);
+    } else {
+        json_object_set_new(world, id, stored(id, want));
+        *live = json_deep_copy(json_object_get(world, id));
+    }
+    end_op();
+    return rc;
 }
 
 static int thing_delete(struct vp_call *c, const char *id, const json_t *have)
 {
     (void)c, (void)have;
+    begin_op();
     note("delete", id);
     json_object_del(world, id);
+    end_op();
     return 0;
 }
 
@@ -135,7 +173,7 @@ static int plan_and_apply(struct run *r, const char *yaml, bool destroy)
     int rc;
 
     vp_engine_opts_init(&opts);
-    opts.parallelism = 4;
+    opts.parallelism = parallelism;
     vp_spec_free(r->spec);
     vp_plan_free(r->plan);
     r->plan = NULL;
@@ -203,6 +241,38 @@ static void named_lists_compare_as_sets(void)
     json_decref(want);
     json_decref(have);
     json_decref(changed);
+}
+
+/* Independent operations run at once, up to --parallelism; dependent ones wait for what they depend on. */
+static void apply_runs_independent_operations_concurrently(void)
+{
+    struct run r = { 0 };
+    char *path = vp_xasprintf("%s/state.json", dir);
+    static const char *const six =
+        "vidpipe: 1\nstack: t\nregion: us-east-1\nresources:\n"
+        "  a: {type: thing, name: a}\n  b: {type: thing, name: b}\n  c: {type: thing, name: c}\n"
+        "  d: {type: thing, name: d}\n  e: {type: thing, name: e}\n  f: {type: thing, name: f, note: \"${e.arn}\"}\n";
+
+    world = json_object();
+    r.backend = vp_backend_local_new(path);
+    slow_ms = 60;
+    parallelism = 3;
+    max_in_flight = 0;
+    EXPECT_INTEQ(0, plan_and_apply(&r, six, false));
+    EXPECT_INTEQ(3, max_in_flight);
+    EXPECT(strstr(journal, "create:e") < strstr(journal, "create:f"));
+    parallelism = 1;
+    max_in_flight = 0;
+    EXPECT_INTEQ(0, plan_and_apply(&r, six, true));
+    EXPECT_INTEQ(1, max_in_flight);
+    EXPECT(strstr(journal, "delete:f") < strstr(journal, "delete:e"));
+    EXPECT_INTEQ(0, json_object_size(world));
+    slow_ms = 0;
+    parallelism = 4;
+    run_release(&r);
+    json_decref(world);
+    unlink(path);
+    free(path);
 }
 
 static void sensitive_values_are_kept_as_digests(void)
@@ -377,6 +447,7 @@ int main(void)
     T_RUN(diff_names_paths);
     T_RUN(sensitive_values_are_kept_as_digests);
     T_RUN(named_lists_compare_as_sets);
+    T_RUN(apply_runs_independent_operations_concurrently);
     T_RUN(graph_orders_stably_and_finds_cycles);
     T_RUN(defaults_fill_nested);
     T_RUN(apply_creates_in_order_and_resolves_references);
