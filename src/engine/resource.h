@@ -28,6 +28,7 @@ struct vp_resource_type {
     const struct vp_attr *attrs;        /* ends with { 0 } */
     const char *id_attr;                /* the attribute that is the physical id, known before create ("name") */
     const char *doc;                    /* one line for specs/README.md */
+    vp_type_check_fn *check;            /* rules across attributes, checked at validate time; may be NULL */
 
     /* *live NULL when the resource does not exist. */
     int (*read)(struct vp_call *c, const char *id, json_t **live);
@@ -38,6 +39,11 @@ struct vp_resource_type {
     int (*update)(struct vp_call *c, const char *id, const json_t *have, const json_t *want, json_t **live);
     /* Deletes and waits until gone; a resource already gone is success. */
     int (*delete)(struct vp_call *c, const char *id, const json_t *have);
+    /* Optional: completes want, in place, after defaults, with what only this machine knows when the plan is
+     * made and no spec states (lambda_function: its zip's hash, so a changed zip shows in the diff). Never calls
+     * AWS; values may still be "(known after apply)". 0, or -1 with err filled (vp_want_build names the
+     * resource). Called for plan and again for apply. */
+    int (*prepare_want)(json_t *want, struct vp_err *err);
 };
 
 /* Every type, NULL-terminated (resources/registry.c). */

@@ -176,5 +176,6 @@ const struct vp_resource_type vp_type_dynamodb_table = {
     .type = "dynamodb_table", .attrs = vp_dynamodb_table_attrs, .id_attr = "name",
     .doc = "A DynamoDB table with its keys, billing, global secondary indexes, time to live, point-in-time "
            "recovery, deletion protection and tags.",
+    .check = vp_dynamodb_table_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
 };

@@ -36,6 +36,7 @@ const struct vp_type_schema *const *vp_resource_schemas(void)
         for (size_t i = 0; vp_resource_types[i]; i++) {
             schemas[i].type = vp_resource_types[i]->type;
             schemas[i].attrs = vp_resource_types[i]->attrs;
+            schemas[i].check = vp_resource_types[i]->check;
             list[i] = &schemas[i];
         }
     }

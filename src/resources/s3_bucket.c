@@ -294,5 +294,6 @@ const struct vp_resource_type vp_type_s3_bucket = {
     .type = "s3_bucket", .attrs = vp_s3_bucket_attrs, .id_attr = "name",
     .doc = "An S3 bucket with its tags, CORS rules, public access block, default encryption, versioning and "
            "lifecycle rules.",
+    .check = vp_s3_bucket_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
 };

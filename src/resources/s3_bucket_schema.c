@@ -1,5 +1,7 @@
 /* s3_bucket_schema.c: the s3_bucket type's attributes, as data: the validator, the diff, the JSON Schema
  * and specs/README.md are all generated from this table. The operations are in s3_bucket.c. */
+#include <stdio.h>
+
 #include "resources/naming.h"
 #include "resources/schemas.h"
 
@@ -79,3 +81,30 @@ const struct vp_attr vp_s3_bucket_attrs[] = {
       .doc = "NAME.s3.REGION.amazonaws.com" },
     { 0 }
 };
+
+/* ---- rules across attributes, checked at validate time: S3 refuses these at apply time ---- */
+
+int vp_s3_bucket_check(const json_t *values, char *msg, size_t size, const char **attr)
+{
+    const json_t *rules = json_object_get(values, "lifecycle_rules"), *rule;
+    size_t i, j;
+
+    json_array_foreach(rules, i, rule) {
+        const json_t *id = json_object_get(rule, "id");
+        const char *name = json_is_string(id) ? json_string_value(id) : "?";
+
+        *attr = "lifecycle_rules";
+        if (!json_object_get(rule, "expiration_days") && !json_object_get(rule, "abort_incomplete_multipart_days")) {
+            snprintf(msg, size, "lifecycle rule '%s' has no action: set expiration_days or "
+                     "abort_incomplete_multipart_days", name);
+            return -1;
+        }
+        for (j = 0; j < i && json_is_string(id); j++) {
+            if (json_equal((json_t *)id, json_object_get(json_array_get(rules, j), "id"))) {
+                snprintf(msg, size, "two lifecycle rules have the id '%s'", name);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}

@@ -3,6 +3,7 @@
 #ifndef VP_SPEC_SCHEMA_H
 #define VP_SPEC_SCHEMA_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -42,10 +43,17 @@ struct vp_attr {
     const char *doc;                    /* one line for specs/README.md and did-you-mean hints */
 };
 
+/* A rule across a resource's attributes (an index key must be declared; PROVISIONED needs capacities):
+ * values are the attributes the spec sets, evaluated (a value known only after apply is the string
+ * VP_UNKNOWN_VALUE: skip it). Returns 0, or -1 with the reason in msg and, in *attr, the attribute to point
+ * at (NULL: the resource). */
+typedef int vp_type_check_fn(const json_t *values, char *msg, size_t size, const char **attr);
+
 /* The attribute tables of every resource type, as the validator sees them. */
 struct vp_type_schema {
     const char *type;                   /* "s3_bucket" */
     const struct vp_attr *attrs;        /* ends with { 0 } */
+    vp_type_check_fn *check;            /* may be NULL */
 };
 
 /* The attribute of that name in a table ending with { 0 }, or NULL. */

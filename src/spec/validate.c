@@ -213,11 +213,37 @@ static void check_value(struct check *c, const struct vp_node *node, const struc
                 vp_node_look(node));
 }
 
+/* The type's rules across attributes, once every attribute passed its own checks. */
+static void check_across(struct vp_loader *ld, const struct vp_spec_resource *r)
+{
+    json_t *values = json_object();
+    const char *attr = NULL;
+    char msg[256] = "";
+    struct vp_err err = { 0 };
+
+    for (const struct vp_attr *a = r->schema->attrs; a->name; a++) {
+        const struct vp_node *node = vp_node_get(r->node, a->name);
+        json_t *v = NULL;
+        bool unknown = false;
+
+        if (a->on_change == VP_COMPUTED || !node || node->kind == VP_NODE_NULL)
+            continue;
+        if (vp_spec_eval(ld->spec, node, a, NULL, NULL, &v, &unknown, &err) == 0)
+            json_object_set_new(values, a->name, v);
+    }
+    if (r->schema->check(values, msg, sizeof(msg), &attr) < 0) {
+        const struct vp_node *at = attr ? vp_node_key(r->node, attr) : NULL;
+        vp_diag_add(ld->diags, VP_E_SPEC, at ? at->pos : r->pos, "%s: %s", r->address, msg);
+    }
+    json_decref(values);
+}
+
 void vp_validate_resource(struct vp_loader *ld, size_t index)
 {
     static const char *const own_keys[] = { "type", "depends_on", NULL };
     const struct vp_spec_resource *r = &ld->spec->resources[index];
     struct check c = { ld, (int)index };
+    size_t problems_before = ld->diags->n;
 
     if (!r->schema)
         return;                         /* its type is unknown: reported already */
@@ -244,4 +270,6 @@ void vp_validate_resource(struct vp_loader *ld, size_t index)
         if (a->required && (!v || v->kind == VP_NODE_NULL))
             vp_diag_add(ld->diags, VP_E_SPEC, r->pos, "%s: missing required attribute '%s'", r->address, a->name);
     }
+    if (r->schema->check && ld->diags->n == problems_before)
+        check_across(ld, r);
 }

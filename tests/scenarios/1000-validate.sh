@@ -184,3 +184,49 @@ t_status "an unknown option" 1 "$VIDPIPE" validate --nope
 t_contains "is named" "$T_ERR" "unknown option '--nope'"
 t_status "no spec and no vidpipe.yaml" 1 "$VIDPIPE" validate
 t_contains "says so" "$T_ERR" "no SPEC given"
+
+# Rules across attributes that AWS would refuse only at apply time.
+spec unused_attr <<'EOF2'
+resources:
+  videos:
+    type: dynamodb_table
+    name: dev-videos
+    hash_key: user_id
+    attributes: {user_id: S, status: S}
+EOF2
+bad "a declared attribute no key uses" unused_attr.yaml \
+    "unused_attr.yaml:9:5: error: dynamodb_table.videos: attribute 'status' is declared but no key or index uses it; declare only key attributes (DynamoDB refuses the others)"
+spec undeclared_key <<'EOF2'
+resources:
+  videos:
+    type: dynamodb_table
+    name: dev-videos
+    hash_key: user_id
+    attributes: {user_id: S}
+    global_secondary_indexes:
+      - {name: by-status, hash_key: status}
+EOF2
+bad "an index key not declared" undeclared_key.yaml \
+    "undeclared_key.yaml:9:5: error: dynamodb_table.videos: 'status' is a key but is not declared in attributes"
+spec provisioned <<'EOF2'
+resources:
+  videos:
+    type: dynamodb_table
+    name: dev-videos
+    hash_key: user_id
+    attributes: {user_id: S}
+    billing_mode: PROVISIONED
+    read_capacity: 5
+EOF2
+bad "PROVISIONED without both capacities" provisioned.yaml \
+    "provisioned.yaml:10:5: error: dynamodb_table.videos: the table needs read_capacity and write_capacity with billing_mode PROVISIONED"
+spec no_action <<'EOF2'
+resources:
+  uploads:
+    type: s3_bucket
+    name: dev-uploads-bucket
+    lifecycle_rules:
+      - {id: nothing, prefix: tmp/}
+EOF2
+bad "a lifecycle rule with no action" no_action.yaml \
+    "no_action.yaml:8:5: error: s3_bucket.uploads: lifecycle rule 'nothing' has no action: set expiration_days or abort_incomplete_multipart_days"

@@ -141,7 +141,7 @@ static char dir[] = "/tmp/vp-test-engine-XXXXXX";
 
 static struct vp_spec *load(const char *yaml)
 {
-    static const struct vp_type_schema schema = { "thing", thing_attrs };
+    static const struct vp_type_schema schema = { .type = "thing", .attrs = thing_attrs };
     static const struct vp_type_schema *const schemas[] = { &schema, NULL };
     struct vp_spec_options opts = { .types = schemas };
     struct vp_diags diags = VP_DIAGS_INIT;

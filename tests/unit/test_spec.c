@@ -37,7 +37,7 @@ static const struct vp_attr thing_attrs[] = {
     { .name = "arn", .kind = VP_K_STRING, .on_change = VP_COMPUTED },
     { 0 },
 };
-static const struct vp_type_schema thing_schema = { "thing", thing_attrs };
+static const struct vp_type_schema thing_schema = { .type = "thing", .attrs = thing_attrs };
 static const struct vp_type_schema *const types[] = { &thing_schema, NULL };
 
 static char dir[] = "/tmp/vp-test-spec-XXXXXX";
