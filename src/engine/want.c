@@ -100,6 +100,11 @@ int vp_want_build(const struct vp_spec *spec, const struct vp_spec_resource *res
     if (vp_schema_attr(rt->attrs, "tags"))
         merge_default_tags(spec, obj);
     vp_want_defaults(rt->attrs, obj);
+    if (rt->prepare_want && rt->prepare_want(obj, err) < 0) {
+        json_decref(obj);
+        *want = NULL;
+        return vp_err_prefix(err, "%s", res->address);
+    }
     *want = obj;
     return 0;
 }

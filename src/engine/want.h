@@ -8,8 +8,9 @@
 #include "engine/resource.h"
 #include "spec/spec.h"
 
-/* Evaluates every attribute the type declares (computed ones excepted), fills defaults, and merges the
- * spec's default tags under the resource's own. *unknown when some value is known only after apply. */
+/* Evaluates every attribute the type declares (computed ones excepted), fills defaults, merges the spec's
+ * default tags under the resource's own, and lets the type complete it (prepare_want). *unknown when some
+ * value is known only after apply. */
 int vp_want_build(const struct vp_spec *spec, const struct vp_spec_resource *res, const struct vp_resource_type *rt,
                   vp_ref_fn *resolve, void *ctx, json_t **want, bool *unknown, struct vp_err *err);
 /* Fills absent attributes (recursively, into objects and lists of objects) with their defaults. */

@@ -71,3 +71,51 @@ const char *vp_check_tag_key(const char *key)
         return "tag keys beginning with 'aws:' are reserved by AWS";
     return NULL;
 }
+
+/* https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName, as a plain name) */
+const char *vp_check_lambda_function_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 1 || n > 64)
+        return "a Lambda function name is 1 to 64 characters long";
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+              *p == '-'))
+            return "a Lambda function name holds only letters, digits, '_' and '-'";
+    return NULL;
+}
+
+/* The reserved keys of https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html. The same page
+ * lists TZ, LANG, PATH, AWS_XRAY_CONTEXT_MISSING and AWS_XRAY_DAEMON_ADDRESS as not reserved, and
+ * AWS_LAMBDA_EXEC_WRAPPER is how a wrapper script is set (runtimes-modify.html): those stay allowed. The real
+ * service refuses the reserved ones at CreateFunction; moto accepts them, so vidpipe refuses them itself. */
+static const char *const lambda_reserved_env[] = {
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", NULL,
+};
+
+const char *vp_check_lambda_env_key(const char *key)
+{
+    for (size_t i = 0; lambda_reserved_env[i]; i++)
+        if (strcmp(key, lambda_reserved_env[i]) == 0)
+            return "Lambda reserves this environment variable and sets it itself";
+    if (strncmp(key, "AWS_LAMBDA_", 11) == 0 && strcmp(key, "AWS_LAMBDA_EXEC_WRAPPER") != 0)
+        return "Lambda reserves the AWS_LAMBDA_ environment variables (AWS_LAMBDA_EXEC_WRAPPER aside)";
+    if (!((key[0] >= 'a' && key[0] <= 'z') || (key[0] >= 'A' && key[0] <= 'Z')))
+        return "a Lambda environment variable name begins with a letter";
+    if (!key[1])
+        return "a Lambda environment variable name is at least 2 characters long (a letter, then letters, digits "
+               "or '_')";
+    for (const char *p = key; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return "a Lambda environment variable name holds only letters, digits and '_'";
+    return NULL;
+}
+
+const char *vp_check_lambda_source_code_hash(const char *value)
+{
+    (void)value;
+    return "vidpipe fills source_code_hash in from the zip (artifact or zip_file); leave it out of the spec";
+}

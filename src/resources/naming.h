@@ -11,5 +11,12 @@ const char *vp_check_dynamodb_name(const char *name);
 const char *vp_check_dynamodb_key_name(const char *name);
 /* A tag key: 1-128 characters, not starting with "aws:". */
 const char *vp_check_tag_key(const char *key);
+/* Lambda function names: 1-64 of A-Z a-z 0-9 _ -. */
+const char *vp_check_lambda_function_name(const char *name);
+/* A Lambda environment variable key: not one Lambda reserves (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_LAMBDA_*, ...,
+ * as the Lambda developer guide lists them), and of the API's pattern [a-zA-Z][a-zA-Z0-9_]+. */
+const char *vp_check_lambda_env_key(const char *key);
+/* lambda_function's source_code_hash is vidpipe's to fill in: any value a spec gives is refused. */
+const char *vp_check_lambda_source_code_hash(const char *value);
 
 #endif

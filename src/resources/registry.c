@@ -8,6 +8,7 @@
 const struct vp_resource_type *const vp_resource_types[] = {
     &vp_type_s3_bucket,
     &vp_type_dynamodb_table,
+    &vp_type_lambda_function,
     NULL,
 };
 

@@ -129,9 +129,29 @@ static int thing_delete(struct vp_call *c, const char *id, const json_t *have)
     return 0;
 }
 
+/* prepare_want: a note of "PREPARE" becomes "prepared:NAME" (as lambda_function fills in its zip's hash);
+ * with prepare_fails set, it fails. */
+static bool prepare_fails;
+
+static int thing_prepare(json_t *want, struct vp_err *err)
+{
+    const char *note = json_string_value(json_object_get(want, "note"));
+    char *prepared;
+
+    if (prepare_fails)
+        return vp_fail(err, VP_E_IO, "cannot prepare");
+    if (!note || strcmp(note, "PREPARE") != 0)
+        return 0;
+    prepared = vp_xasprintf("prepared:%s", json_string_value(json_object_get(want, "name")));
+    json_object_set_new(want, "note", json_string(prepared));
+    free(prepared);
+    return 0;
+}
+
 static const struct vp_resource_type thing = {
     .type = "thing", .attrs = thing_attrs, .id_attr = "name",
     .read = thing_read, .create = thing_create, .update = thing_update, .delete = thing_delete,
+    .prepare_want = thing_prepare,
 };
 static const struct vp_resource_type *const test_types[] = { &thing, NULL };
 
@@ -439,6 +459,30 @@ static void drift_compares_live_with_last_applied(void)
     free(path);
 }
 
+static void prepare_want_completes_want_for_plan_and_apply(void)
+{
+    struct run r = { 0 };
+    char *path = vp_xasprintf("%s/state-prepare.json", dir);
+    const char *spec = "vidpipe: 1\nstack: t\nregion: us-east-1\nresources:\n"
+                       "  a:\n    type: thing\n    name: a\n    note: PREPARE\n";
+
+    world = json_object();
+    r.backend = vp_backend_local_new(path);
+    EXPECT_INTEQ(0, plan_and_apply(&r, spec, false));
+    EXPECT_STREQ("prepared:a", json_string_value(json_object_get(change_of(r.plan, "thing.a")->after, "note")));
+    EXPECT_STREQ("prepared:a", json_string_value(json_object_get(json_object_get(world, "a"), "note")));
+    EXPECT_INTEQ(0, plan_and_apply(&r, spec, false));         /* prepared again: the same, so no change */
+    EXPECT_INTEQ(VP_ACT_NOOP, change_of(r.plan, "thing.a")->action);
+    prepare_fails = true;
+    EXPECT_INTEQ(-3, plan_and_apply(&r, spec, false));        /* the plan fails, naming the resource */
+    EXPECT_STREQ("thing.a: cannot prepare", r.err.msg);
+    prepare_fails = false;
+    run_release(&r);
+    json_decref(world);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -453,6 +497,7 @@ int main(void)
     T_RUN(apply_creates_in_order_and_resolves_references);
     T_RUN(a_failure_skips_dependents_and_keeps_the_record);
     T_RUN(drift_compares_live_with_last_applied);
+    T_RUN(prepare_want_completes_want_for_plan_and_apply);
     { char *rm = vp_xasprintf("rm -rf %s", dir); if (system(rm) != 0) printf("# could not remove %s\n", dir); free(rm); }
     return t_done();
 }
