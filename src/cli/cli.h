@@ -39,5 +39,6 @@ vp_cmd_fn cmd_debug_sigv4, cmd_debug_call, cmd_debug_creds, cmd_debug_endpoint;
 vp_cmd_fn cmd_debug_resource;
 vp_cmd_fn cmd_debug_state;
 vp_cmd_fn cmd_debug_schema;
+vp_cmd_fn cmd_invoke;
 
 #endif

@@ -232,6 +232,8 @@ void vp_stack_close(struct vp_cli *cli, struct vp_stack *st)
     if (st->backend)
         st->backend->free(st->backend);
     json_decref(st->state);
+    if (st->spec && cli->region == st->spec->region)
+        cli->region = NULL;                /* it pointed into the spec, freed next */
     vp_spec_free(st->spec);
     memset(st, 0, sizeof(*st));
 }
