@@ -9,10 +9,7 @@
 #include "base/xalloc.h"
 #include "engine/state.h"
 #include "engine/want.h"
-
-#ifndef VP_PREFIX
-#define VP_PREFIX "/usr/local"
-#endif
+#include "resources/artifacts.h"
 
 /* Only what running the function needs: role, tags and the rest may name resources not applied yet. */
 static const char *const needed[] = { "name", "artifact", "zip_file", "handler", "timeout", "memory_size",
@@ -43,20 +40,6 @@ static int resolve_from_state(void *ctx, const char *resource, const char *attr,
                        resource, attr, attr, r->address);
     *value = json_incref(v);
     return 0;
-}
-
-char *vp_local_artifact_path(const char *artifact)
-{
-    const char *dir = getenv("VIDPIPE_ARTIFACTS_DIR");
-    char *path;
-
-    if (dir && *dir)
-        return vp_xasprintf("%s/%s.zip", dir, artifact);
-    path = vp_xasprintf("build/handlers/%s.zip", artifact);
-    if (access(path, F_OK) == 0)
-        return path;
-    free(path);
-    return vp_xasprintf("%s/share/vidpipe/handlers/%s.zip", VP_PREFIX, artifact);
 }
 
 static char *scalar_text(const json_t *v)
@@ -110,9 +93,12 @@ int vp_local_function_from_spec(const struct vp_spec *spec, const struct vp_spec
     out->name = vp_xstrdup(json_string_value(json_object_get(obj, "name")));
     if (json_is_string(v = json_object_get(obj, "zip_file")))
         out->zip_path = vp_xstrdup(json_string_value(v));
-    else if (json_is_string(v = json_object_get(obj, "artifact")))
-        out->zip_path = vp_local_artifact_path(json_string_value(v));
-    else {
+    else if (json_is_string(v = json_object_get(obj, "artifact"))) {
+        if (vp_artifact_path(json_string_value(v), &out->zip_path, err) < 0) {
+            json_decref(obj);
+            return vp_err_prefix(err, "%s", res->address);
+        }
+    } else {
         json_decref(obj);
         return vp_fail(err, VP_E_SPEC, "%s names no code: give it artifact or zip_file", res->address);
     }

@@ -12,7 +12,7 @@
 struct vp_local_function {
     char *address;                      /* "lambda_function.presign" */
     char *name;                         /* the function's name attribute */
-    char *zip_path;                     /* from zip_file, or artifact (vp_local_artifact_path) */
+    char *zip_path;                     /* from zip_file, or artifact (vp_artifact_path) */
     char *handler;
     long timeout_s, memory_mb;
     struct vp_kvlist environment;       /* in key order */
@@ -25,10 +25,5 @@ struct vp_local_function {
 int vp_local_function_from_spec(const struct vp_spec *spec, const struct vp_spec_resource *res, const json_t *state,
                                 struct vp_local_function *out, struct vp_err *err);
 void vp_local_function_release(struct vp_local_function *f);
-
-/* Where an artifact's zip is (as the lambda_function type documents it): $VIDPIPE_ARTIFACTS_DIR/A.zip when
- * that is set, else build/handlers/A.zip when it exists, else PREFIX/share/vidpipe/handlers/A.zip. Caller
- * frees. */
-char *vp_local_artifact_path(const char *artifact);
 
 #endif

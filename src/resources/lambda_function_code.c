@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 #include "engine/diff.h"
+#include "resources/artifacts.h"
 #include "resources/common.h"
 #include "resources/lambda_function.h"
 #include "resources/schemas.h"
@@ -45,7 +46,7 @@ static char *installed_handlers_dir(void)
 
 /* The zip of a handler vidpipe builds: $VIDPIPE_ARTIFACTS_DIR when set (and then only there), else the
  * build tree under the current directory, else the installed copy. */
-static int artifact_path(const char *artifact, char **path, struct vp_err *err)
+int vp_artifact_path(const char *artifact, char **path, struct vp_err *err)
 {
     const char *dir = getenv("VIDPIPE_ARTIFACTS_DIR");
     char *local, *installed_dir, *installed;
@@ -102,7 +103,7 @@ static int code_location(const json_t *want, char **path, const json_t **unknown
         return 0;
     }
     if (is_artifact)
-        return artifact_path(json_string_value(where), path, err);
+        return vp_artifact_path(json_string_value(where), path, err);
     *path = vp_xstrdup(json_string_value(where));
     return 0;
 }
