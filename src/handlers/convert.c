@@ -43,6 +43,7 @@ static void convert_release(void *config)
     free((char *)c->job.job_template);
     free((char *)c->job.role_arn);
     free((char *)c->job.output_bucket);
+    free((char *)c->job.stack);
     free(c);
 }
 
@@ -97,6 +98,7 @@ static int convert_init(void **config, struct vp_err *err)
     c->job.job_template = vp_xstrdup(template);
     c->job.role_arn = vp_xstrdup(role);
     c->job.output_bucket = vp_xstrdup(bucket);
+    c->job.stack = vp_env_or("VIDPIPE_STACK", NULL) ? vp_xstrdup(vp_env_or("VIDPIPE_STACK", NULL)) : NULL;
     c->table = vp_xstrdup(table);
     *config = c;
     return 0;

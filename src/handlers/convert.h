@@ -52,11 +52,14 @@ struct vp_convert_job {
     const char *job_template;           /* the template's name */
     const char *role_arn;
     const char *output_bucket;
+    const char *stack;                  /* VIDPIPE_STACK: tagged on the job so the stack's EventBridge rule
+                                           matches only its own jobs; NULL: not tagged */
 };
 
 /* The CreateJob body (REST-JSON wire names) for up: the template's settings (template: its "settings"
  * object, borrowed; NULL for none) with the input set to s3://bucket/key and every output group's destination
- * set to s3://<output bucket>/videos/<user>/<video>/; JobTemplate, Role, UserMetadata {video_id, user_id}
+ * set to s3://<output bucket>/videos/<user>/<video>/; JobTemplate, Role, UserMetadata {video_id, user_id,
+ * and stack when set}
  * and the ClientRequestToken. -1 when the template has no output group whose destination can be set. */
 json_t *vp_convert_job_request(const struct vp_convert_job *job, const struct vp_upload *up,
                                const json_t *template_settings, struct vp_err *err);

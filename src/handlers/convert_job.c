@@ -92,12 +92,14 @@ json_t *vp_convert_job_request(const struct vp_convert_job *job, const struct vp
                                const json_t *template_settings, struct vp_err *err)
 {
     char token[VP_CONVERT_TOKEN_LEN + 1];
-    json_t *settings = job_settings(job, up, template_settings, err);
+    json_t *settings = job_settings(job, up, template_settings, err), *metadata;
 
     if (!settings)
         return NULL;
     vp_convert_token(up->bucket, up->key, up->version, token);
-    return json_pack("{s:s, s:s, s:o, s:{s:s, s:s}, s:s}", "jobTemplate", job->job_template, "role", job->role_arn,
-                     "settings", settings, "userMetadata", "video_id", up->video_id, "user_id", up->user_id,
-                     "clientRequestToken", token);
+    metadata = json_pack("{s:s, s:s}", "video_id", up->video_id, "user_id", up->user_id);
+    if (job->stack)
+        json_object_set_new(metadata, "stack", json_string(job->stack));
+    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "jobTemplate", job->job_template, "role", job->role_arn,
+                     "settings", settings, "userMetadata", metadata, "clientRequestToken", token);
 }

@@ -161,7 +161,7 @@ static void token_is_stable_and_fits_mediaconvert(void)
 
 static void job_request_fills_the_template(void)
 {
-    struct vp_convert_job job = { "vp-hls", "arn:aws:iam::1:role/mc", "vp-outputs" };
+    struct vp_convert_job job = { "vp-hls", "arn:aws:iam::1:role/mc", "vp-outputs", "qa1" };
     struct vp_upload up = { (char *)"vp-uploads", (char *)"uploads/u/v/a b.mp4", (char *)"u", (char *)"v",
                             (char *)"a b.mp4", (char *)"seq" };
     struct vp_err err = { 0 };
@@ -179,6 +179,8 @@ static void job_request_fills_the_template(void)
     EXPECT_INTEQ(64, strlen(json_string_value(json_object_get(body, "clientRequestToken"))));
     EXPECT_STREQ("v", json_string_value(json_object_get(json_object_get(body, "userMetadata"), "video_id")));
     EXPECT_STREQ("u", json_string_value(json_object_get(json_object_get(body, "userMetadata"), "user_id")));
+    /* The stack's EventBridge rule matches its own jobs on this. */
+    EXPECT_STREQ("qa1", json_string_value(json_object_get(json_object_get(body, "userMetadata"), "stack")));
     EXPECT_STREQ("s3://vp-uploads/uploads/u/v/a b.mp4",
                  json_string_value(json_object_get(json_array_get(json_object_get(s, "inputs"), 0), "fileInput")));
     EXPECT_STREQ("ZEROBASED",
@@ -200,7 +202,7 @@ static void job_request_fills_the_template(void)
 
 static void job_request_refuses_a_template_without_outputs(void)
 {
-    struct vp_convert_job job = { "vp-hls", "arn:aws:iam::1:role/mc", "vp-outputs" };
+    struct vp_convert_job job = { "vp-hls", "arn:aws:iam::1:role/mc", "vp-outputs", NULL };
     struct vp_upload up = { (char *)"b", (char *)"k", (char *)"u", (char *)"v", (char *)"f", (char *)"" };
     struct vp_err err = { 0 };
     json_t *empty = json_object();
