@@ -24,7 +24,7 @@ int cmd_import(int argc, char **argv, struct vp_cli *cli)
     struct vp_err err = { 0 };
     const struct vp_spec_resource *res;
     const struct vp_resource_type *rt;
-    json_t *live = NULL, *deps, *scrubbed;
+    json_t *live = NULL, *deps, *scrubbed, *with_secrets;
     struct vp_aws *aws;
     int status = 1;
     int rc;
@@ -73,7 +73,9 @@ int cmd_import(int argc, char **argv, struct vp_cli *cli)
     }
     if (!st.state)
         st.state = vp_state_new(st.spec->stack);
-    scrubbed = vp_json_scrub(rt->attrs, live);
+    with_secrets = vp_json_scrub(rt->attrs, live);
+    scrubbed = vp_json_hide_secrets(with_secrets, st.spec->secrets, true);    /* no secret reaches state */
+    json_decref(with_secrets);
     vp_state_put(st.state, res->address, res->type, res->name, o.args[1], "ready", scrubbed, deps);
     json_decref(scrubbed);
     if (st.backend->write(st.backend, st.state, &err) < 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/xalloc.h"
+#include "engine/diff.h"
 #include "spec/spec.h"
 
 #define GREEN "\033[32m"
@@ -55,15 +56,30 @@ static const struct vp_attr *attr_of(const struct vp_change *ch, const char *pat
     return vp_schema_attr(ch->rt->attrs, name);
 }
 
+static const json_t *secrets;           /* the spec's sensitive values: never shown */
+
+void vp_render_hide(const json_t *values)
+{
+    secrets = values;
+}
+
 static char *value_text(const json_t *v, bool sensitive)
 {
+    json_t *shown;
+    char *text;
+
     if (sensitive)
         return vp_xstrdup("(sensitive)");
     if (!v)
         return vp_xstrdup("null");
     if (json_is_string(v) && strcmp(json_string_value(v), VP_UNKNOWN_VALUE) == 0)
         return vp_xstrdup(VP_UNKNOWN_VALUE);
-    return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (json_is_string(v) && strncmp(json_string_value(v), "sha256:", 7) == 0)
+        return vp_xstrdup("(sensitive)");   /* how state keeps a secret */
+    shown = vp_json_hide_secrets(v, secrets, false);
+    text = json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    json_decref(shown);
+    return text;
 }
 
 static const char *symbol(enum vp_action a)
@@ -167,7 +183,7 @@ static json_t *masked(const struct vp_change *ch, const json_t *attrs)
 
     if (!attrs)
         return json_null();
-    copy = json_deep_copy(attrs);
+    copy = vp_json_hide_secrets(attrs, secrets, false);
     for (const struct vp_attr *a = ch->rt->attrs; a->name; a++)
         if (a->sensitive && json_object_get(copy, a->name))
             json_object_set_new(copy, a->name, json_string("(sensitive)"));
@@ -246,10 +262,10 @@ json_t *vp_drift_to_json(const struct vp_drift *d)
     for (size_t i = 0; i < d->n; i++) {
         const struct vp_drift_item *it = &d->items[i];
         const char *status = it->error ? "error" : !it->live ? "deleted" : json_array_size(it->changed) ? "drifted" : "in_sync";
-        json_array_append_new(resources, json_pack("{s:s, s:s, s:s, s:s, s:O, s:O?, s:O, s:s?}",
+        json_array_append_new(resources, json_pack("{s:s, s:s, s:s, s:s, s:O, s:o?, s:O, s:s?}",
             "address", it->address, "type", it->type, "id", it->id, "status", status,
-            "changed_paths", it->changed, "live", it->live, "last_applied", it->prior ? it->prior : json_null(),
-            "error", it->error));
+            "changed_paths", it->changed, "live", vp_json_hide_secrets(it->live, secrets, false),
+            "last_applied", it->prior ? it->prior : json_null(), "error", it->error));
     }
     return json_pack("{s:s, s:i, s:i, s:i, s:o}", "format_version", "1", "resources_checked", (int)d->n,
                      "drifted", d->drifted, "errors", d->errors, "resources", resources);

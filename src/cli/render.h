@@ -9,6 +9,10 @@
 
 #include "engine/engine.h"
 
+/* The spec's secrets (the values of its sensitive variables; borrowed, NULL: none): every value holding one
+ * is shown as (sensitive), in human and JSON output alike. */
+void vp_render_hide(const json_t *secrets);
+
 void vp_render_plan(FILE *out, const struct vp_plan *plan, bool color);
 json_t *vp_plan_to_json(const struct vp_plan *plan);
 void vp_render_drift(FILE *out, const struct vp_drift *drift, bool color);

@@ -11,6 +11,7 @@
 
 #include "aws/client.h"
 #include "base/xalloc.h"
+#include "cli/render.h"
 
 volatile sig_atomic_t vp_interrupted;
 
@@ -205,6 +206,8 @@ int vp_stack_open(struct vp_cli *cli, const struct vp_cmd_opts *o, const char *s
         return 1;
     if (st->spec && !cli->region)
         cli->region = st->spec->region;    /* the spec's region, unless --region says otherwise */
+    if (st->spec)
+        vp_render_hide(st->spec->secrets);
     if (!(st->backend = make_backend(cli, o, st->spec, &err)))
         goto fail;
     if (lock_operation) {
@@ -234,6 +237,8 @@ void vp_stack_close(struct vp_cli *cli, struct vp_stack *st)
     json_decref(st->state);
     if (st->spec && cli->region == st->spec->region)
         cli->region = NULL;                /* it pointed into the spec, freed next */
+    if (st->spec)
+        vp_render_hide(NULL);
     vp_spec_free(st->spec);
     memset(st, 0, sizeof(*st));
 }

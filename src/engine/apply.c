@@ -203,8 +203,13 @@ static int resolve_for_output(void *ctx, const char *resource, const char *attr,
 static void record(struct walker *w, const struct task *t, const char *status, json_t *attributes)
 {
     json_t *scrubbed = attributes ? vp_json_scrub(t->ch->rt->attrs, attributes) : NULL;
+    json_t *hidden = scrubbed && w->spec ? vp_json_hide_secrets(scrubbed, w->spec->secrets, true) : NULL;
 
-    vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, scrubbed, t->ch->depends_on);
+    /* Nothing secret reaches state: sensitive attributes and values holding a sensitive variable's value are
+     * kept as digests, which comparisons see through. */
+    vp_state_put(w->state, t->ch->address, t->ch->type, t->ch->name, t->id, status, hidden ? hidden : scrubbed,
+                 t->ch->depends_on);
+    json_decref(hidden);
     json_decref(scrubbed);
     w->dirty = true;
 }
@@ -403,10 +408,12 @@ static int outputs_into_state(struct walker *w, struct vp_err *err)
             json_decref(outputs);
             return vp_err_prefix(err, "output '%s'", o->name);
         }
-        if (unknown)
+        if (unknown) {
             json_decref(v);         /* refers to something not applied (a --target run) */
-        else
-            json_object_set_new(outputs, o->name, v);
+        } else {
+            json_object_set_new(outputs, o->name, vp_json_hide_secrets(v, w->spec->secrets, true));
+            json_decref(v);
+        }
     }
     if (!vp_json_same(outputs, json_object_get(w->state, "outputs")))
         w->dirty = true;

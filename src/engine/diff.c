@@ -30,10 +30,29 @@ bool vp_json_has_unknown(const json_t *v)
     return false;
 }
 
+static bool is_digest(const json_t *v);
+
+/* A string and a digest in its place (a sensitive value as state keeps it) are the same value. */
+static bool same_through_digest(const json_t *a, const json_t *b)
+{
+    const json_t *digest = is_digest(a) ? a : b, *plain = digest == a ? b : a;
+    char *d;
+    bool same;
+
+    if (!is_digest(digest) || is_digest(plain) || !json_is_string(plain))
+        return false;
+    d = vp_json_digest(plain);
+    same = strcmp(d, json_string_value(digest)) == 0;
+    free(d);
+    return same;
+}
+
 bool vp_json_same(const json_t *a, const json_t *b)
 {
     if (!a && !b)
         return true;
+    if (json_is_string(a) && json_is_string(b) && strcmp(json_string_value(a), json_string_value(b)) != 0)
+        return same_through_digest(a, b);
     if (json_is_number(a) && json_is_number(b))
         return json_number_value(a) == json_number_value(b);
     if (json_is_null(a) && !b)
@@ -214,6 +233,46 @@ json_t *vp_json_scrub(const struct vp_attr *attrs, const json_t *attributes)
         }
     }
     return copy;
+}
+
+static bool holds_secret(const char *s, const json_t *secrets)
+{
+    const json_t *secret;
+    size_t i;
+
+    json_array_foreach(secrets, i, secret)
+        if (json_string_length(secret) > 0 && strstr(s, json_string_value(secret)))
+            return true;
+    return false;
+}
+
+json_t *vp_json_hide_secrets(const json_t *v, const json_t *secrets, bool digest)
+{
+    const char *key;
+    json_t *item, *out;
+    size_t i;
+
+    if (!v)
+        return NULL;
+    if (json_is_string(v) && json_array_size(secrets) && holds_secret(json_string_value(v), secrets)) {
+        char *d = digest ? vp_json_digest(v) : NULL;
+        out = json_string(d ? d : "(sensitive)");
+        free(d);
+        return out;
+    }
+    if (json_is_array(v)) {
+        out = json_array();
+        json_array_foreach(v, i, item)
+            json_array_append_new(out, vp_json_hide_secrets(item, secrets, digest));
+        return out;
+    }
+    if (json_is_object(v)) {
+        out = json_object();
+        json_object_foreach((json_t *)v, key, item)
+            json_object_set_new(out, key, vp_json_hide_secrets(item, secrets, digest));
+        return out;
+    }
+    return json_deep_copy(v);
 }
 
 /* A sensitive value recorded in state is its digest: compare digests then. */

@@ -18,6 +18,10 @@ char *vp_json_digest(const json_t *v);
 /* A copy of attributes with every sensitive attribute replaced by its digest (for state). */
 json_t *vp_json_scrub(const struct vp_attr *attrs, const json_t *attributes);
 
+/* A copy of v where every string holding one of secrets (an array of strings: the spec's sensitive values)
+ * is replaced: by its digest (for state; comparisons see through digests) or by "(sensitive)" (for people). */
+json_t *vp_json_hide_secrets(const json_t *v, const json_t *secrets, bool digest);
+
 /* True when v holds the "(known after apply)" placeholder anywhere. */
 bool vp_json_has_unknown(const json_t *v);
 /* Two JSON values equal for diffing: objects by key, numbers by value (1 == 1.0). */

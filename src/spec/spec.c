@@ -59,7 +59,8 @@ static void run_phases(struct vp_loader *ld)
 
 int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp_spec **out, struct vp_diags *diags)
 {
-    struct vp_loader ld = { .opts = opts, .diags = diags, .var_types = json_object() };
+    struct vp_loader ld = { .opts = opts, .diags = diags, .var_types = json_object(),
+                            .sensitive_vars = json_object() };
     struct vp_spec *spec = vp_xcalloc(1, sizeof(*spec));
     struct vp_err err = { 0 };
     size_t first = diags->n;
@@ -67,6 +68,7 @@ int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp
     *out = NULL;
     spec->path = vp_xstrdup(path);
     spec->vars = json_object();
+    spec->secrets = json_array();
     spec->tags = json_object();
     ld.spec = spec;
     if (vp_yaml_parse_file(path, &spec->root, &err) < 0)
@@ -77,6 +79,7 @@ int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp
         free(ld.dep_pos[i]);
     free(ld.dep_pos);
     json_decref(ld.var_types);
+    json_decref(ld.sensitive_vars);
     if (diags->n == first) {
         *out = spec;
         return 0;
@@ -103,6 +106,7 @@ void vp_spec_free(struct vp_spec *spec)
         free(r->depends_on);
     }
     free(spec->resources);
+    json_decref(spec->secrets);
     for (size_t i = 0; i < spec->n_outputs; i++)
         free(spec->outputs[i].name);
     free(spec->outputs);

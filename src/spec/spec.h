@@ -44,6 +44,8 @@ struct vp_spec {
     struct vp_node *root;
     char *stack, *region;               /* evaluated */
     json_t *vars;                       /* name -> value after defaults, var files and --var */
+    json_t *secrets;                    /* the values of sensitive variables, as strings: a value holding one
+                                           is never printed and reaches state only as its digest */
     json_t *tags;                       /* default tags (object of strings), evaluated */
     struct vp_spec_backend backend;
     struct vp_spec_resource *resources; /* in document order */

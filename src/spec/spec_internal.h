@@ -82,6 +82,7 @@ struct vp_loader {
     const struct vp_spec_options *opts;
     struct vp_diags *diags;
     json_t *var_types;                  /* every declared variable: name -> "string", "number", ... */
+    json_t *sensitive_vars;             /* the variables declared sensitive: name -> true */
     struct vp_pos **dep_pos;            /* per resource, where each of its depends_on came from */
 };
 

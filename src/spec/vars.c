@@ -125,6 +125,8 @@ static void declare_long(struct vp_loader *ld, const char *name, const struct vp
     if (sensitive && !(sensitive->kind == VP_NODE_SCALAR && sensitive->plain && vp_text_bool(sensitive->scalar, &b)))
         vp_diag_add(ld->diags, VP_E_SPEC, sensitive->pos, "variable '%s': sensitive: expected a bool (true or false), "
                     "got %s", name, vp_node_look(sensitive));
+    else if (sensitive && b)
+        json_object_set_new(ld->sensitive_vars, name, json_true());
     if (desc && desc->kind != VP_NODE_SCALAR)
         vp_diag_add(ld->diags, VP_E_SPEC, desc->pos, "variable '%s': description: expected a string, got %s", name,
                     vp_node_look(desc));
@@ -226,6 +228,34 @@ static void set_from_option(struct vp_loader *ld, const char *name, const char *
     vp_node_free(parsed);
 }
 
+/* The string forms of a sensitive value (every string and number inside it), for masking. */
+static void collect_secrets(json_t *secrets, const json_t *v)
+{
+    const char *key;
+    json_t *item;
+    size_t i;
+
+    if (json_is_string(v) && json_string_length(v) > 0)
+        json_array_append_new(secrets, json_string(json_string_value(v)));
+    else if (json_is_integer(v))
+        json_array_append_new(secrets, json_sprintf("%lld", (long long)json_integer_value(v)));
+    else if (json_is_array(v))
+        json_array_foreach(v, i, item)
+            collect_secrets(secrets, item);
+    else if (json_is_object(v))
+        json_object_foreach((json_t *)v, key, item)
+            collect_secrets(secrets, item);
+}
+
+static void record_secrets(struct vp_loader *ld)
+{
+    const char *name;
+    json_t *on;
+
+    json_object_foreach(ld->sensitive_vars, name, on)
+        collect_secrets(ld->spec->secrets, json_object_get(ld->spec->vars, name));
+}
+
 void vp_load_variables(struct vp_loader *ld, const struct vp_node *decls)
 {
     const struct vp_spec_options *o = ld->opts;
@@ -252,4 +282,5 @@ void vp_load_variables(struct vp_loader *ld, const struct vp_node *decls)
             vp_diag_add(ld->diags, VP_E_SPEC, key->pos, "variable '%s' has no value; set it with --var %s=VALUE or "
                         "in a --var-file", key->scalar, key->scalar);
     }
+    record_secrets(ld);
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/xalloc.h"
@@ -34,15 +35,25 @@ static const struct vp_attr thing_attrs[] = {
 static json_t *world;           /* id -> attributes: "AWS" */
 static char journal[2048];      /* "create:a update:b delete:c " in the order operations ran */
 static const char *fail_on;     /* an id whose operations fail */
-/* Operations run on the engine's worker threads: the fake AWS takes a lock, and counts how many run at once. */
+/* Operations run on the engine's worker threads: the fake AWS takes a lock, and counts how many run at once.
+ * With gather set, an operation waits (up to 5 s) until that many run together, so the count does not depend
+ * on how busy the machine is; slow_ms then holds them, giving a wrongly started extra one time to show. */
 static pthread_mutex_t world_lock = PTHREAD_MUTEX_INITIALIZER;
-static int in_flight, max_in_flight, slow_ms, parallelism = 4;
+static pthread_cond_t world_cv = PTHREAD_COND_INITIALIZER;
+static int in_flight, max_in_flight, slow_ms, gather, parallelism = 4;
 
 static void begin_op(void)
 {
+    struct timespec deadline;
+
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += 5;
     pthread_mutex_lock(&world_lock);
     if (++in_flight > max_in_flight)
         max_in_flight = in_flight;
+    pthread_cond_broadcast(&world_cv);
+    while (in_flight < gather && pthread_cond_timedwait(&world_cv, &world_lock, &deadline) == 0)
+        ;
     pthread_mutex_unlock(&world_lock);
     if (slow_ms)
         usleep((useconds_t)slow_ms * 1000);
@@ -276,18 +287,18 @@ static void apply_runs_independent_operations_concurrently(void)
     world = json_object();
     r.backend = vp_backend_local_new(path);
     slow_ms = 60;
-    parallelism = 3;
+    parallelism = gather = 3;
     max_in_flight = 0;
     EXPECT_INTEQ(0, plan_and_apply(&r, six, false));
     EXPECT_INTEQ(3, max_in_flight);
     EXPECT(strstr(journal, "create:e") < strstr(journal, "create:f"));
-    parallelism = 1;
+    parallelism = gather = 1;
     max_in_flight = 0;
     EXPECT_INTEQ(0, plan_and_apply(&r, six, true));
     EXPECT_INTEQ(1, max_in_flight);
     EXPECT(strstr(journal, "delete:f") < strstr(journal, "delete:e"));
     EXPECT_INTEQ(0, json_object_size(world));
-    slow_ms = 0;
+    slow_ms = gather = 0;
     parallelism = 4;
     run_release(&r);
     json_decref(world);
