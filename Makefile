@@ -5,7 +5,7 @@ VERSION    := 0.1.0-dev
 PREFIX     ?= /usr/local
 BUILD      ?= build
 CC         ?= cc
-PKGS       := libcurl openssl yaml-0.1 jansson libxml-2.0 libzip libmicrohttpd
+PKGS       := libcurl openssl yaml-0.1 jansson expat libzip libmicrohttpd
 
 WARN       := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEFS       := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DVP_VERSION='"$(VERSION)"'

@@ -177,6 +177,16 @@ static int resolve_target(struct vp_aws *aws, const struct vp_request *req, cons
 
     if (vp_endpoint_resolve(aws, req->svc, region, &endpoint, &custom, err) < 0)
         return -1;
+    if (req->endpoint && *req->endpoint && !custom) {
+        /* the caller's endpoint replaces the regional default, never a configured override */
+        size_t n = strlen(req->endpoint);
+        free(endpoint);
+        if (vp_endpoint_check(req->endpoint, "endpoint", err) < 0)
+            return -1;              /* endpoint freed: nothing else is held yet */
+        while (n > 0 && req->endpoint[n - 1] == '/')
+            n--;
+        endpoint = vp_xstrndup(req->endpoint, n);
+    }
     base = endpoint;
     if (req->bucket)
         base = vp_s3_bucket_url(endpoint, req->bucket, aws->cfg.s3_force_path_style, &path_style);

@@ -53,6 +53,9 @@ struct vp_request {
     bool anonymous;                 /* not signed (AssumeRoleWithWebIdentity) */
     const struct vp_creds *creds;   /* sign with these instead of the client's */
     const char *region;             /* NULL: the client's */
+    const char *endpoint;           /* NULL: the service's default for the region; else used in its place (a
+                                       MediaConvert account endpoint). Configured overrides (AWS_ENDPOINT_URL_*,
+                                       the profile's) still win, as they win over every default. */
 };
 
 struct vp_response {

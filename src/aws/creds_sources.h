@@ -8,7 +8,6 @@
 #define VP_AWS_CREDS_SOURCES_H
 
 #include <jansson.h>
-#include <libxml/tree.h>
 #include <stdbool.h>
 
 #include "aws/client.h"

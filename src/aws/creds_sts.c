@@ -20,7 +20,7 @@ int vp_creds_sts_assume(struct vp_aws *aws, const char *action, const struct vp_
     struct vp_call_opts opts = { .creds = signer, .anonymous = signer == NULL,
                                  .region = aws->cfg.region && *aws->cfg.region ? NULL : "us-east-1" };
     char *akid = NULL, *secret = NULL, *token = NULL, *expiration = NULL;
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
     time_t expires_at = 0;
     int ret = -1;
 
@@ -43,6 +43,6 @@ int vp_creds_sts_assume(struct vp_aws *aws, const char *action, const struct vp_
     vp_creds_free_token(secret);
     vp_creds_free_token(token);
     free(expiration);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return ret;
 }

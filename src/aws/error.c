@@ -7,7 +7,6 @@
 
 #include <ctype.h>
 #include <jansson.h>
-#include <libxml/parser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +77,7 @@ static bool parse_json_error(const struct vp_response *resp, char *code, size_t 
 static bool parse_xml_error(const struct vp_response *resp, char *code, size_t code_size, char *msg,
                             size_t msg_size, char *request_id, size_t rid_size)
 {
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
     char *c, *m, *r;
 
     if (!resp->body.len || vp_xml_parse(resp->body.data, resp->body.len, &doc, NULL) < 0)
@@ -95,7 +94,7 @@ static bool parse_xml_error(const struct vp_response *resp, char *code, size_t c
     free(c);
     free(m);
     free(r);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return code[0] != '\0';
 }
 

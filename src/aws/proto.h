@@ -4,16 +4,17 @@
 #define VP_AWS_PROTO_H
 
 #include <jansson.h>
-#include <libxml/tree.h>
 #include <stdbool.h>
 
 #include "aws/client.h"
+#include "aws/xml.h"
 
 /* Per-call overrides; NULL means none. */
 struct vp_call_opts {
     const struct vp_creds *creds;   /* sign with these (assume-role's source profile) */
     bool anonymous;                 /* send unsigned (AssumeRoleWithWebIdentity) */
     const char *region;             /* call another region than the client's */
+    const char *endpoint;           /* in place of the service's default endpoint (struct vp_request) */
 };
 
 /* JSON 1.0/1.1 (DynamoDB, EventBridge): POST / with X-Amz-Target. in may be NULL ({}); *out is a new
@@ -26,25 +27,19 @@ int vp_json_call(struct vp_aws *aws, const struct vp_service *svc, const char *o
 int vp_rest_json_call(struct vp_aws *aws, const struct vp_service *svc, const char *operation,
                       const char *method, const char *path, const struct vp_kvlist *query, json_t *in,
                       json_t **out, struct vp_err *err);
+/* The same with per-call overrides (opts may be NULL; creds, anonymous, region and endpoint apply). */
+int vp_rest_json_call_opts(struct vp_aws *aws, const struct vp_service *svc, const char *operation,
+                           const char *method, const char *path, const struct vp_kvlist *query,
+                           const struct vp_call_opts *opts, json_t *in, json_t **out, struct vp_err *err);
 
-/* Query (IAM, STS): a form body Action=...&Version=... plus params; *out is the parsed XML answer. */
+/* Query (IAM, STS): a form body Action=...&Version=... plus params; *out is the parsed XML answer (vp_xml_free). */
 int vp_query_call(struct vp_aws *aws, const struct vp_service *svc, const char *action,
-                  const struct vp_kvlist *params, const struct vp_call_opts *opts, xmlDoc **out,
-                  struct vp_err *err);
+                  const struct vp_kvlist *params, const struct vp_call_opts *opts,
+                  struct vp_xml_doc **out, struct vp_err *err);
 
 /* REST-XML (S3): the caller fills req (bucket, path, query, headers, body); the answer's body stays raw
  * in resp (use vp_xml_parse on it). */
 int vp_rest_xml_call(struct vp_aws *aws, struct vp_request *req, struct vp_response *resp, struct vp_err *err);
-
-/* XML helpers (libxml2). */
-int vp_xml_parse(const char *data, size_t len, xmlDoc **out, struct vp_err *err);
-/* The text of the first element named name (local name, any namespace) at any depth under node (NULL: the
- * root); a new string, or NULL if absent. */
-char *vp_xml_find_text(xmlDoc *doc, xmlNode *node, const char *name);
-/* The first element named name at any depth under node (NULL: the root), or NULL. */
-xmlNode *vp_xml_find(xmlDoc *doc, xmlNode *node, const char *name);
-/* The next sibling element after node with the same name, or NULL (to walk lists). */
-xmlNode *vp_xml_next_named(xmlNode *node);
 
 /* Pagination for JSON list calls: calls operation with in (borrowed; the token field is set on a copy) and
  * calls each() with every page until the answer has no next token. token_in names the request field

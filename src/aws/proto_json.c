@@ -62,6 +62,13 @@ int vp_rest_json_call(struct vp_aws *aws, const struct vp_service *svc, const ch
                       const char *method, const char *path, const struct vp_kvlist *query, json_t *in,
                       json_t **out, struct vp_err *err)
 {
+    return vp_rest_json_call_opts(aws, svc, operation, method, path, query, NULL, in, out, err);
+}
+
+int vp_rest_json_call_opts(struct vp_aws *aws, const struct vp_service *svc, const char *operation,
+                           const char *method, const char *path, const struct vp_kvlist *query,
+                           const struct vp_call_opts *opts, json_t *in, json_t **out, struct vp_err *err)
+{
     struct vp_request req;
     struct vp_response resp;
     int ret;
@@ -70,6 +77,12 @@ int vp_rest_json_call(struct vp_aws *aws, const struct vp_service *svc, const ch
     vp_request_init(&req, svc, method);
     vp_response_init(&resp);
     req.operation = operation;
+    if (opts) {
+        req.anonymous = opts->anonymous;
+        req.creds = opts->creds;
+        req.region = opts->region;
+        req.endpoint = opts->endpoint;
+    }
     vp_buf_puts(&req.path, path);
     if (query)
         vp_kv_copy(&req.query, query);

@@ -29,8 +29,8 @@ static void form_add(struct vp_buf *body, const char *name, const char *value)
 }
 
 int vp_query_call(struct vp_aws *aws, const struct vp_service *svc, const char *action,
-                  const struct vp_kvlist *params, const struct vp_call_opts *opts, xmlDoc **out,
-                  struct vp_err *err)
+                  const struct vp_kvlist *params, const struct vp_call_opts *opts,
+                  struct vp_xml_doc **out, struct vp_err *err)
 {
     struct vp_request req;
     struct vp_response resp;

@@ -145,7 +145,7 @@ static int call_query(struct vp_aws *aws, const struct vp_service *svc, const ch
                       struct vp_err *err)
 {
     struct vp_kvlist kv = VP_KVLIST_INIT;
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
     int ret = -1;
 
     for (int i = 0; i < nparams; i++) {
@@ -158,14 +158,13 @@ static int call_query(struct vp_aws *aws, const struct vp_service *svc, const ch
     }
     ret = vp_query_call(aws, svc, op, &kv, NULL, &doc, err);
     if (ret == 0) {
-        xmlChar *xml;
-        int len;
-        xmlDocDumpFormatMemory(doc, &xml, &len, 1);
-        fwrite(xml, 1, (size_t)len, stdout);
-        xmlFree(xml);
+        struct vp_buf text = VP_BUF_INIT(0);
+        vp_xml_format(doc, &text);
+        fwrite(text.data, 1, text.len, stdout);
+        vp_buf_release(&text);
     }
 done:
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     vp_kv_release(&kv);
     return ret;
 }
@@ -173,7 +172,7 @@ done:
 /* The next page's token of an S3 list answer, or NULL on the last page. */
 static char *next_s3_token(const struct vp_response *resp, const struct vp_paginator *pager)
 {
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
     char *truncated, *token = NULL;
 
     if (vp_xml_parse(resp->body.data, resp->body.len, &doc, NULL) < 0)
@@ -182,7 +181,7 @@ static char *next_s3_token(const struct vp_response *resp, const struct vp_pagin
     if (truncated && strcmp(truncated, "true") == 0)
         token = vp_xml_find_text(doc, NULL, pager->token_out);
     free(truncated);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return token;
 }
 

@@ -1,6 +1,5 @@
 /* main.c: vidpipe's entry point: global options, then one command from the table. */
 #include <curl/curl.h>
-#include <libxml/parser.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +110,5 @@ int main(int argc, char **argv)
 done:
     vp_aws_free(cli.aws);
     curl_global_cleanup();
-    xmlCleanupParser();
     return status;
 }

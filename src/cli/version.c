@@ -1,7 +1,7 @@
 /* version.c: `vidpipe version`: vidpipe's version and commit, and the versions of the libraries it runs on. */
 #include <curl/curl.h>
+#include <expat.h>
 #include <jansson.h>
-#include <libxml/xmlversion.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +16,8 @@
 
 int cmd_version(int argc, char **argv, struct vp_cli *cli)
 {
+    XML_Expat_Version expat = XML_ExpatVersionInfo();
+
     (void)cli;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         printf("usage: vidpipe version\n\nPrints vidpipe's version and commit and the library versions.\n");
@@ -28,7 +30,7 @@ int cmd_version(int argc, char **argv, struct vp_cli *cli)
     printf("openssl %s\n", OpenSSL_version(OPENSSL_VERSION_STRING));
     printf("libyaml %s\n", yaml_get_version_string());
     printf("jansson %s\n", jansson_version_str());
-    printf("libxml2 %s\n", LIBXML_DOTTED_VERSION);
+    printf("expat %d.%d.%d\n", expat.major, expat.minor, expat.micro);
     printf("libzip %s\n", zip_libzip_version());
     return 0;
 }

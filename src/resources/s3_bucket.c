@@ -50,7 +50,7 @@ static int head_bucket(struct vp_call *c, const char *name, bool *exists)
 /* GetBucketLocation: an empty LocationConstraint is us-east-1, and the legacy "EU" is eu-west-1. */
 static int read_region(struct vp_call *c, const char *name, json_t *live)
 {
-    xmlDoc *doc;
+    struct vp_xml_doc *doc;
     char *location;
     const char *region;
 
@@ -62,7 +62,7 @@ static int read_region(struct vp_call *c, const char *name, json_t *live)
     json_object_set_new(live, "regional_domain_name", json_sprintf("%s.s3.%s.%s", name, region,
                                                                    vp_partition_dns_suffix(region)));
     free(location);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return 0;
 }
 

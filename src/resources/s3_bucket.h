@@ -5,9 +5,9 @@
 #define VP_RESOURCES_S3_BUCKET_H
 
 #include <jansson.h>
-#include <libxml/tree.h>
 #include <stdbool.h>
 
+#include "aws/xml.h"
 #include "base/buf.h"
 #include "base/kv.h"
 #include "engine/resource.h"
@@ -18,19 +18,19 @@
  * parameters (may be NULL); body is XML text or NULL. *doc (when doc is not NULL) is the parsed answer,
  * NULL for an empty one. */
 int s3_call(struct vp_call *c, const char *bucket, const char *method, const char *operation,
-            const struct vp_kvlist *query, const char *body, xmlDoc **doc);
+            const struct vp_kvlist *query, const char *body, struct vp_xml_doc **doc);
 /* The same for a call whose only parameter is a sub-resource name. */
 int s3_call_sub(struct vp_call *c, const char *bucket, const char *method, const char *operation,
-                const char *subresource, const char *body, xmlDoc **doc);
+                const char *subresource, const char *body, struct vp_xml_doc **doc);
 /* Appends <tag>text</tag>, text escaped. */
 void s3_xml_elem(struct vp_buf *b, const char *tag, const char *text);
 /* The text of node's first child element of that name (a new string), or NULL. Only direct children count:
  * a lifecycle rule's <Prefix> and its <Filter><Prefix> are different things. */
-char *s3_xml_child(xmlNode *node, const char *name);
+char *s3_xml_child(const struct vp_xml_node *node, const char *name);
 /* node's first child element of that name, or NULL. */
-xmlNode *s3_xml_child_node(xmlNode *node, const char *name);
+struct vp_xml_node *s3_xml_child_node(const struct vp_xml_node *node, const char *name);
 /* The texts of every child element of that name, in order, as a JSON array of strings. */
-json_t *s3_xml_children(xmlNode *node, const char *name);
+json_t *s3_xml_children(const struct vp_xml_node *node, const char *name);
 
 /* Makes the bucket's setting hold value (want's attribute of that setting). */
 typedef int s3_put_fn(struct vp_call *c, const char *bucket, const json_t *value);

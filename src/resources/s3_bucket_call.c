@@ -1,13 +1,12 @@
 /* s3_bucket_call.c: S3 calls on one bucket through the client core, and the XML reading and writing the
  * bucket's sub-resources share. */
-#include <string.h>
 
 #include "aws/proto.h"
 #include "base/xalloc.h"
 #include "resources/s3_bucket.h"
 
 int s3_call(struct vp_call *c, const char *bucket, const char *method, const char *operation,
-            const struct vp_kvlist *query, const char *body, xmlDoc **doc)
+            const struct vp_kvlist *query, const char *body, struct vp_xml_doc **doc)
 {
     struct vp_request req;
     struct vp_response resp;
@@ -32,7 +31,7 @@ int s3_call(struct vp_call *c, const char *bucket, const char *method, const cha
 }
 
 int s3_call_sub(struct vp_call *c, const char *bucket, const char *method, const char *operation,
-                const char *subresource, const char *body, xmlDoc **doc)
+                const char *subresource, const char *body, struct vp_xml_doc **doc)
 {
     struct vp_kvlist query = VP_KVLIST_INIT;
     int ret;
@@ -47,51 +46,27 @@ int s3_call_sub(struct vp_call *c, const char *bucket, const char *method, const
 void s3_xml_elem(struct vp_buf *b, const char *tag, const char *text)
 {
     vp_buf_printf(b, "<%s>", tag);
-    for (const char *p = text; *p; p++) {
-        switch (*p) {
-        case '&': vp_buf_puts(b, "&amp;"); break;
-        case '<': vp_buf_puts(b, "&lt;"); break;
-        case '>': vp_buf_puts(b, "&gt;"); break;
-        case '"': vp_buf_puts(b, "&quot;"); break;
-        case '\'': vp_buf_puts(b, "&apos;"); break;
-        default: vp_buf_putc(b, *p); break;
-        }
-    }
+    vp_xml_put_escaped(b, text);
     vp_buf_printf(b, "</%s>", tag);
 }
 
-xmlNode *s3_xml_child_node(xmlNode *node, const char *name)
+struct vp_xml_node *s3_xml_child_node(const struct vp_xml_node *node, const char *name)
 {
-    for (xmlNode *n = node ? node->children : NULL; n; n = n->next)
-        if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
-            return n;
-    return NULL;
+    return vp_xml_child(node, name);
 }
 
-static char *node_text(xmlNode *n)
+char *s3_xml_child(const struct vp_xml_node *node, const char *name)
 {
-    xmlChar *content = xmlNodeGetContent(n);
-    char *text = vp_xstrdup(content ? (const char *)content : "");
+    struct vp_xml_node *n = vp_xml_child(node, name);
 
-    xmlFree(content);
-    return text;
+    return n ? vp_xstrdup(n->text) : NULL;
 }
 
-char *s3_xml_child(xmlNode *node, const char *name)
-{
-    xmlNode *n = s3_xml_child_node(node, name);
-
-    return n ? node_text(n) : NULL;
-}
-
-json_t *s3_xml_children(xmlNode *node, const char *name)
+json_t *s3_xml_children(const struct vp_xml_node *node, const char *name)
 {
     json_t *list = json_array();
 
-    for (xmlNode *n = s3_xml_child_node(node, name); n; n = vp_xml_next_named(n)) {
-        char *text = node_text(n);
-        json_array_append_new(list, json_string(text));
-        free(text);
-    }
+    for (struct vp_xml_node *n = vp_xml_child(node, name); n; n = vp_xml_next_named(n))
+        json_array_append_new(list, json_string(n->text));
     return list;
 }

@@ -6,7 +6,7 @@
 #include "resources/common.h"
 #include "resources/s3_bucket.h"
 
-static json_t *rule_from_xml(xmlNode *node)
+static json_t *rule_from_xml(struct vp_xml_node *node)
 {
     json_t *rule = json_object();
     char *max_age = s3_xml_child(node, "MaxAgeSeconds");
@@ -24,7 +24,7 @@ static json_t *rule_from_xml(xmlNode *node)
 int s3_read_cors(struct vp_call *c, const char *bucket, json_t *live)
 {
     json_t *rules = json_array();
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
 
     if (s3_call_sub(c, bucket, "GET", "GetBucketCors", "cors", NULL, &doc) < 0) {
         if (!vp_res_err_is(c->err, "NoSuchCORSConfiguration")) {
@@ -33,9 +33,9 @@ int s3_read_cors(struct vp_call *c, const char *bucket, json_t *live)
         }
         vp_err_clear(c->err);
     }
-    for (xmlNode *n = doc ? vp_xml_find(doc, NULL, "CORSRule") : NULL; n; n = vp_xml_next_named(n))
+    for (struct vp_xml_node *n = doc ? vp_xml_find(doc, NULL, "CORSRule") : NULL; n; n = vp_xml_next_named(n))
         json_array_append_new(rules, rule_from_xml(n));
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     json_object_set_new(live, "cors_rules", rules);
     return 0;
 }

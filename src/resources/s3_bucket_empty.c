@@ -10,14 +10,13 @@
 
 #define BATCH 1000          /* DeleteObjects takes at most 1000 keys */
 
-static bool is_entry(xmlNode *n)
+static bool is_entry(const struct vp_xml_node *n)
 {
-    return n->type == XML_ELEMENT_NODE &&
-           (strcmp((const char *)n->name, "Version") == 0 || strcmp((const char *)n->name, "DeleteMarker") == 0);
+    return strcmp(n->name, "Version") == 0 || strcmp(n->name, "DeleteMarker") == 0;
 }
 
 /* One page of versions and delete markers, from the start: the caller deletes what it got before asking again. */
-static int list_versions(struct vp_call *c, const char *bucket, int max_keys, xmlDoc **doc)
+static int list_versions(struct vp_call *c, const char *bucket, int max_keys, struct vp_xml_doc **doc)
 {
     struct vp_kvlist query = VP_KVLIST_INIT;
     char max[16];
@@ -33,25 +32,25 @@ static int list_versions(struct vp_call *c, const char *bucket, int max_keys, xm
 
 int s3_bucket_has_objects(struct vp_call *c, const char *bucket, bool *has)
 {
-    xmlDoc *doc;
-    xmlNode *root;
+    struct vp_xml_doc *doc;
+    struct vp_xml_node *root;
 
     *has = false;
     if (list_versions(c, bucket, 1, &doc) < 0)
         return -1;
-    root = doc ? xmlDocGetRootElement(doc) : NULL;
-    for (xmlNode *n = root ? root->children : NULL; n && !*has; n = n->next)
+    root = doc ? doc->root : NULL;
+    for (struct vp_xml_node *n = root ? root->first_child : NULL; n && !*has; n = n->next_sibling)
         *has = is_entry(n);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return 0;
 }
 
 /* The DeleteObjects body for the page's entries; *count how many. */
-static void delete_body(xmlNode *root, struct vp_buf *body, size_t *count)
+static void delete_body(struct vp_xml_node *root, struct vp_buf *body, size_t *count)
 {
     *count = 0;
     vp_buf_puts(body, "<Delete xmlns=\"" S3_XMLNS "\"><Quiet>true</Quiet>");
-    for (xmlNode *n = root->children; n; n = n->next) {
+    for (struct vp_xml_node *n = root->first_child; n; n = n->next_sibling) {
         char *key, *version;
         if (!is_entry(n))
             continue;
@@ -70,9 +69,9 @@ static void delete_body(xmlNode *root, struct vp_buf *body, size_t *count)
 }
 
 /* DeleteObjects answers 200 even when some keys failed: each failure is an <Error> in the answer. */
-static int check_delete_errors(struct vp_call *c, const char *bucket, xmlDoc *doc)
+static int check_delete_errors(struct vp_call *c, const char *bucket, struct vp_xml_doc *doc)
 {
-    xmlNode *error = doc ? vp_xml_find(doc, NULL, "Error") : NULL;
+    struct vp_xml_node *error = doc ? vp_xml_find(doc, NULL, "Error") : NULL;
     char *key, *code, *message;
 
     if (!error)
@@ -93,7 +92,7 @@ int s3_bucket_purge(struct vp_call *c, const char *bucket)
     for (;;) {
         struct vp_kvlist query = VP_KVLIST_INIT;
         struct vp_buf body = VP_BUF_INIT(0);
-        xmlDoc *page, *answer = NULL;
+        struct vp_xml_doc *page, *answer = NULL;
         size_t count;
         int ret;
 
@@ -101,8 +100,8 @@ int s3_bucket_purge(struct vp_call *c, const char *bucket)
             return -1;
         if (!page)
             return 0;
-        delete_body(xmlDocGetRootElement(page), &body, &count);
-        xmlFreeDoc(page);
+        delete_body(page->root, &body, &count);
+        vp_xml_free(page);
         if (count == 0) {
             vp_buf_release(&body);
             return 0;
@@ -111,7 +110,7 @@ int s3_bucket_purge(struct vp_call *c, const char *bucket)
         ret = s3_call(c, bucket, "POST", "DeleteObjects", &query, body.data, &answer);
         if (ret == 0)
             ret = check_delete_errors(c, bucket, answer);
-        xmlFreeDoc(answer);
+        vp_xml_free(answer);
         vp_kv_release(&query);
         vp_buf_release(&body);
         if (ret < 0)

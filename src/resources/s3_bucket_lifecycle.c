@@ -7,7 +7,7 @@
 #include "resources/common.h"
 #include "resources/s3_bucket.h"
 
-static void set_days(json_t *rule, const char *attr, xmlNode *action, const char *element)
+static void set_days(json_t *rule, const char *attr, struct vp_xml_node *action, const char *element)
 {
     char *days = s3_xml_child(action, element);
 
@@ -17,9 +17,9 @@ static void set_days(json_t *rule, const char *attr, xmlNode *action, const char
 }
 
 /* The rule's prefix: <Filter><Prefix>, <Filter><And><Prefix>, or the older rule-level <Prefix>; "" for none. */
-static char *rule_prefix(xmlNode *node)
+static char *rule_prefix(struct vp_xml_node *node)
 {
-    xmlNode *filter = s3_xml_child_node(node, "Filter");
+    struct vp_xml_node *filter = s3_xml_child_node(node, "Filter");
     char *prefix = NULL;
 
     if (filter) {
@@ -32,7 +32,7 @@ static char *rule_prefix(xmlNode *node)
     return prefix;
 }
 
-static json_t *rule_from_xml(xmlNode *node)
+static json_t *rule_from_xml(struct vp_xml_node *node)
 {
     json_t *rule = json_object();
     char *id = s3_xml_child(node, "ID"), *status = s3_xml_child(node, "Status"), *prefix = rule_prefix(node);
@@ -52,7 +52,7 @@ static json_t *rule_from_xml(xmlNode *node)
 int s3_read_lifecycle(struct vp_call *c, const char *bucket, json_t *live)
 {
     json_t *rules = json_array();
-    xmlDoc *doc = NULL;
+    struct vp_xml_doc *doc = NULL;
 
     if (s3_call_sub(c, bucket, "GET", "GetBucketLifecycleConfiguration", "lifecycle", NULL, &doc) < 0) {
         if (!vp_res_err_is(c->err, "NoSuchLifecycleConfiguration")) {
@@ -61,9 +61,9 @@ int s3_read_lifecycle(struct vp_call *c, const char *bucket, json_t *live)
         }
         vp_err_clear(c->err);
     }
-    for (xmlNode *n = doc ? vp_xml_find(doc, NULL, "Rule") : NULL; n; n = vp_xml_next_named(n))
+    for (struct vp_xml_node *n = doc ? vp_xml_find(doc, NULL, "Rule") : NULL; n; n = vp_xml_next_named(n))
         json_array_append_new(rules, rule_from_xml(n));
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     json_object_set_new(live, "lifecycle_rules", rules);
     return 0;
 }

@@ -9,7 +9,7 @@
 
 /* Reads a sub-resource; *doc NULL (and no error) when S3 answers missing_code: nothing is configured. */
 static int get_config(struct vp_call *c, const char *bucket, const char *operation, const char *subresource,
-                      const char *missing_code, xmlDoc **doc)
+                      const char *missing_code, struct vp_xml_doc **doc)
 {
     if (s3_call_sub(c, bucket, "GET", operation, subresource, NULL, doc) == 0)
         return 0;
@@ -20,7 +20,7 @@ static int get_config(struct vp_call *c, const char *bucket, const char *operati
     return -1;
 }
 
-static bool xml_bool(xmlNode *node, const char *name)
+static bool xml_bool(struct vp_xml_node *node, const char *name)
 {
     char *text = s3_xml_child(node, name);
     bool on = text && strcmp(text, "true") == 0;
@@ -41,20 +41,20 @@ static int put_config(struct vp_call *c, const char *bucket, const char *operati
 int s3_read_tags(struct vp_call *c, const char *bucket, json_t *live)
 {
     json_t *tags = json_object();
-    xmlDoc *doc;
+    struct vp_xml_doc *doc;
 
     if (get_config(c, bucket, "GetBucketTagging", "tagging", "NoSuchTagSet", &doc) < 0) {
         json_decref(tags);
         return -1;
     }
-    for (xmlNode *t = doc ? vp_xml_find(doc, NULL, "Tag") : NULL; t; t = vp_xml_next_named(t)) {
+    for (struct vp_xml_node *t = doc ? vp_xml_find(doc, NULL, "Tag") : NULL; t; t = vp_xml_next_named(t)) {
         char *key = s3_xml_child(t, "Key"), *value = s3_xml_child(t, "Value");
         if (key)
             json_object_set_new(tags, key, json_string(value ? value : ""));
         free(key);
         free(value);
     }
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     json_object_set_new(live, "tags", tags);
     return 0;
 }
@@ -91,18 +91,18 @@ static const struct { const char *attr, *xml; } pab_fields[] = {
 int s3_read_public_access_block(struct vp_call *c, const char *bucket, json_t *live)
 {
     json_t *pab = json_object();
-    xmlNode *root;
-    xmlDoc *doc;
+    struct vp_xml_node *root;
+    struct vp_xml_doc *doc;
 
     if (get_config(c, bucket, "GetPublicAccessBlock", "publicAccessBlock", "NoSuchPublicAccessBlockConfiguration",
                    &doc) < 0) {
         json_decref(pab);
         return -1;
     }
-    root = doc ? xmlDocGetRootElement(doc) : NULL;
+    root = doc ? doc->root : NULL;
     for (size_t i = 0; i < N_PAB_FIELDS; i++)
         json_object_set_new(pab, pab_fields[i].attr, json_boolean(root && xml_bool(root, pab_fields[i].xml)));
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     json_object_set_new(live, "public_access_block", pab);
     return 0;
 }
@@ -122,9 +122,9 @@ int s3_put_public_access_block(struct vp_call *c, const char *bucket, const json
 int s3_read_encryption(struct vp_call *c, const char *bucket, json_t *live)
 {
     json_t *enc = json_object();
-    xmlNode *rule, *by_default;
+    struct vp_xml_node *rule, *by_default;
     char *algorithm = NULL, *key_id = NULL;
-    xmlDoc *doc;
+    struct vp_xml_doc *doc;
 
     if (get_config(c, bucket, "GetBucketEncryption", "encryption", "ServerSideEncryptionConfigurationNotFoundError",
                    &doc) < 0) {
@@ -143,7 +143,7 @@ int s3_read_encryption(struct vp_call *c, const char *bucket, json_t *live)
     json_object_set_new(enc, "bucket_key_enabled", json_boolean(rule && xml_bool(rule, "BucketKeyEnabled")));
     free(algorithm);
     free(key_id);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     json_object_set_new(live, "encryption", enc);
     return 0;
 }
@@ -167,7 +167,7 @@ int s3_put_encryption(struct vp_call *c, const char *bucket, const json_t *enc)
 /* Enabled reads as true; Suspended, or never enabled (no Status), as false. */
 int s3_read_versioning(struct vp_call *c, const char *bucket, json_t *live)
 {
-    xmlDoc *doc;
+    struct vp_xml_doc *doc;
     char *status;
 
     if (s3_call_sub(c, bucket, "GET", "GetBucketVersioning", "versioning", NULL, &doc) < 0)
@@ -175,7 +175,7 @@ int s3_read_versioning(struct vp_call *c, const char *bucket, json_t *live)
     status = doc ? vp_xml_find_text(doc, NULL, "Status") : NULL;
     json_object_set_new(live, "versioning", json_boolean(status && strcmp(status, "Enabled") == 0));
     free(status);
-    xmlFreeDoc(doc);
+    vp_xml_free(doc);
     return 0;
 }
 
