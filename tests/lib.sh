@@ -120,6 +120,17 @@ fault_script() { curl -s -X POST --data "$1" "$FAULT_URL/_fault/script" >/dev/nu
 fault_requests() { curl -s "$FAULT_URL/_fault/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
 fault_stat() { curl -s "$FAULT_URL/_fault/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
+# mc_start [ARGS]: the MediaConvert stand-in (tests/fixtures/mediaconvert_standin.py: every request checked
+# against botocore's MediaConvert model) on a free loopback port; exports MC_URL and AWS_ENDPOINT_URL_MEDIACONVERT.
+mc_start() {
+    local portfile="$T_TMP/mc.port" tries=100
+    t_bg python3 "$VP_ROOT/tests/fixtures/mediaconvert_standin.py" "$@" >"$portfile" 2>"$T_TMP/mc.log"
+    while [ ! -s "$portfile" ] && [ "$tries" -gt 0 ]; do sleep 0.05; tries=$((tries - 1)); done
+    MC_URL="http://127.0.0.1:$(head -n 1 "$portfile")"
+    export MC_URL AWS_ENDPOINT_URL_MEDIACONVERT="$MC_URL"
+    t_wait_http "$MC_URL/_standin/health" 20 || { t_fail "the stand-in started" "$(cat "$T_TMP/mc.log")"; exit 1; }
+}
+
 # boto SERVICE CODE: runs Python CODE with `c` a boto3 client of SERVICE at the test's endpoint (MOTO_URL).
 boto() {
     python3 -c "

@@ -119,3 +119,62 @@ const char *vp_check_lambda_source_code_hash(const char *value)
     (void)value;
     return "vidpipe fills source_code_hash in from the zip (artifact or zip_file); leave it out of the spec";
 }
+
+/* https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html: [\w+=,.@-]+ */
+static int iam_name_chars(const char *name)
+{
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr("_+=,.@-", *p)))
+            return 0;
+    return 1;
+}
+
+const char *vp_check_iam_role_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 1 || n > 64)
+        return "an IAM role name is 1 to 64 characters long";
+    if (!iam_name_chars(name))
+        return "an IAM role name holds only letters, digits and '_+=,.@-'";
+    return NULL;
+}
+
+/* https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html */
+const char *vp_check_iam_policy_name(const char *name)
+{
+    size_t n = strlen(name);
+
+    if (n < 1 || n > 128)
+        return "an IAM policy name is 1 to 128 characters long";
+    if (!iam_name_chars(name))
+        return "an IAM policy name holds only letters, digits and '_+=,.@-'";
+    return NULL;
+}
+
+/* https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names */
+const char *vp_check_iam_path(const char *path)
+{
+    size_t n = strlen(path);
+
+    if (n < 1 || n > 512)
+        return "an IAM path is 1 to 512 characters long";
+    if (path[0] != '/' || path[n - 1] != '/')
+        return "an IAM path begins and ends with '/' (\"/\" alone, or \"/service/\")";
+    for (const char *p = path; *p; p++)
+        if (*p < 0x21 || *p > 0x7e)
+            return "an IAM path holds only printable ASCII characters, no spaces";
+    return NULL;
+}
+
+const char *vp_check_iam_policy_arn(const char *arn)
+{
+    char partition[32], account[16];
+    int end = 0;
+
+    if (sscanf(arn, "arn:%31[a-z-]:iam::%15[0-9aws]:policy/%n", partition, account, &end) != 2 || !end || !arn[end])
+        return "a managed policy ARN reads arn:aws:iam::ACCOUNT:policy/NAME (arn:aws:iam::aws:policy/NAME for "
+               "AWS managed policies)";
+    return NULL;
+}

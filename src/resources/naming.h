@@ -18,5 +18,13 @@ const char *vp_check_lambda_function_name(const char *name);
 const char *vp_check_lambda_env_key(const char *key);
 /* lambda_function's source_code_hash is vidpipe's to fill in: any value a spec gives is refused. */
 const char *vp_check_lambda_source_code_hash(const char *value);
+/* IAM role names: 1-64 of A-Z a-z 0-9 _ + = , . @ -. */
+const char *vp_check_iam_role_name(const char *name);
+/* IAM inline policy names: 1-128 of the same characters. */
+const char *vp_check_iam_policy_name(const char *name);
+/* IAM paths: "/" or 1-512 printable ASCII characters beginning and ending with "/". */
+const char *vp_check_iam_path(const char *path);
+/* A managed policy's ARN: arn:PARTITION:iam::ACCOUNT:policy/NAME (ACCOUNT "aws" for AWS managed ones). */
+const char *vp_check_iam_policy_arn(const char *arn);
 
 #endif

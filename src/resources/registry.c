@@ -9,6 +9,11 @@ const struct vp_resource_type *const vp_resource_types[] = {
     &vp_type_s3_bucket,
     &vp_type_dynamodb_table,
     &vp_type_lambda_function,
+    &vp_type_iam_role,
+    &vp_type_mediapackage_channel, &vp_type_mediapackage_hls_endpoint,
+    &vp_type_mediaconvert_job_template,
+    &vp_type_http_api,
+    &vp_type_lambda_permission, &vp_type_s3_bucket_notification, &vp_type_eventbridge_rule,
     NULL,
 };
 

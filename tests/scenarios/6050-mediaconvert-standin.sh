@@ -5,15 +5,6 @@
 # the same job; unsigned requests and requests signed for another service are refused.
 . tests/lib.sh
 
-# mc_start: the stand-in on a free loopback port; exports MC_URL and AWS_ENDPOINT_URL_MEDIACONVERT.
-mc_start() {
-    local portfile="$T_TMP/mc.port" tries=100
-    t_bg python3 "$VP_ROOT/tests/fixtures/mediaconvert_standin.py" "$@" >"$portfile" 2>"$T_TMP/mc.log"
-    while [ ! -s "$portfile" ] && [ "$tries" -gt 0 ]; do sleep 0.05; tries=$((tries - 1)); done
-    MC_URL="http://127.0.0.1:$(head -n 1 "$portfile")"
-    export MC_URL AWS_ENDPOINT_URL_MEDIACONVERT="$MC_URL"
-    t_wait_http "$MC_URL/_standin/health" 20 || { t_fail "the stand-in started" "$(cat "$T_TMP/mc.log")"; exit 1; }
-}
 mc_start --token-window 2
 
 # mc CODE: Python with `c` a boto3 MediaConvert client at the stand-in and `job` a valid CreateJob request.

@@ -8,15 +8,6 @@
 DRIVE="$VP_ROOT/${BUILD:-build}/tests/drive-handler"
 [ -x "$DRIVE" ] || { echo "skip - $DRIVE is not built (make)"; exit 0; }
 
-# mc_start ARGS: the stand-in on a free loopback port; exports MC_URL and AWS_ENDPOINT_URL_MEDIACONVERT.
-mc_start() {
-    local portfile="$T_TMP/mc.port" tries=100
-    t_bg python3 "$VP_ROOT/tests/fixtures/mediaconvert_standin.py" "$@" >"$portfile" 2>"$T_TMP/mc.log"
-    while [ ! -s "$portfile" ] && [ "$tries" -gt 0 ]; do sleep 0.05; tries=$((tries - 1)); done
-    MC_URL="http://127.0.0.1:$(head -n 1 "$portfile")"
-    export MC_URL AWS_ENDPOINT_URL_MEDIACONVERT="$MC_URL"
-    t_wait_http "$MC_URL/_standin/health" 20 || { t_fail "the stand-in started" "$(cat "$T_TMP/mc.log")"; exit 1; }
-}
 mc() {
     python3 -c "
 import boto3, json
