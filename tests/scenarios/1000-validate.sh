@@ -171,6 +171,16 @@ t_status "the storage example is valid" 0 "$VIDPIPE" validate "$VP_ROOT/examples
 t_eq "and says so" "$VP_ROOT/examples/storage.yaml: valid (2 resources)" "$T_OUT"
 t_status "with the production var file" 0 "$VIDPIPE" validate "$VP_ROOT/examples/storage.yaml" \
     --var-file "$VP_ROOT/examples/storage.production.vars.yaml"
+t_status "the minimal example is valid" 0 "$VIDPIPE" validate "$VP_ROOT/examples/minimal.yaml"
+for env in staging production; do
+    t_status "the pipeline example is valid with its $env var file" 0 "$VIDPIPE" validate \
+        "$VP_ROOT/examples/video-pipeline.yaml" --var-file "$VP_ROOT/examples/video-pipeline.$env.vars.yaml" \
+        --var page_token_key=0123456789abcdef0123456789abcdef
+    t_eq "with all its resources" "$VP_ROOT/examples/video-pipeline.yaml: valid (22 resources)" "$T_OUT"
+done
+t_status "without its secret it says what to set" 1 "$VIDPIPE" validate "$VP_ROOT/examples/video-pipeline.yaml" \
+    --var-file "$VP_ROOT/examples/video-pipeline.staging.vars.yaml"
+t_contains "naming the variable and where it is declared" "$T_ERR" "variable 'page_token_key' has no value"
 t_status "--json when valid" 0 "$VIDPIPE" validate --json "$VP_ROOT/examples/storage.yaml"
 t_contains "valid true" "$T_OUT" '"valid": true'
 

@@ -162,6 +162,9 @@ t_check "the schema is a valid JSON Schema (draft 2020-12)" chk check-schema
 t_check "README.md has a section for every type" chk types
 t_check "README.md names every attribute of every type and every top-level key" chk attributes
 t_check "examples/storage.yaml validates against the schema" chk example
+for ex in minimal video-pipeline; do
+    example="$VP_ROOT/examples/$ex.yaml" t_check "examples/$ex.yaml validates against the schema" chk example
+done
 t_check "README.md's annotated example is examples/storage.yaml" chk readme-example
 for change in unknown-top-level-key unknown-attribute unknown-nested-field wrong-type wrong-type-int \
     missing-name missing-type bad-enum bad-enum-in-list out-of-range unknown-type computed-attribute \

@@ -52,8 +52,8 @@ static void begin_op(void)
     if (++in_flight > max_in_flight)
         max_in_flight = in_flight;
     pthread_cond_broadcast(&world_cv);
-    while (in_flight < gather && pthread_cond_timedwait(&world_cv, &world_lock, &deadline) == 0)
-        ;
+    while (max_in_flight < gather && pthread_cond_timedwait(&world_cv, &world_lock, &deadline) == 0)
+        ;                           /* only until that many ran together once: later ones go straight on */
     pthread_mutex_unlock(&world_lock);
     if (slow_ms)
         usleep((useconds_t)slow_ms * 1000);
