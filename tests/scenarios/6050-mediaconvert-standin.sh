@@ -113,6 +113,40 @@ t_eq "ListJobTemplates, DeleteJobTemplate" "['hls'] []" \
     "$(mc "a = [t['Name'] for t in c.list_job_templates()['JobTemplates']]
 c.delete_job_template(Name='hls'); print(a, [t['Name'] for t in c.list_job_templates()['JobTemplates']])")"
 
+# Presets and queues, the other resources MediaConvert keeps by name, with the same checks.
+preset="{'VideoDescription': {'Width': 640, 'Height': 360, 'CodecSettings': {'Codec': 'H_264', 'H264Settings': {'RateControlMode': 'QVBR', 'MaxBitrate': 1500000}}}, 'ContainerSettings': {'Container': 'M3U8'}}"
+t_eq "a preset is created, read and listed" "p360 CUSTOM 640 ['p360']" \
+    "$(mc "p = c.create_preset(Name='p360', Settings=$preset)['Preset']
+g = c.get_preset(Name='p360')['Preset']
+print(p['Name'], p['Type'], g['Settings']['VideoDescription']['Width'], [x['Name'] for x in c.list_presets()['Presets']])")"
+t_contains "a malformed preset is refused (a codec the model does not know)" "$(mc "
+s = $preset; s['VideoDescription']['CodecSettings']['Codec'] = 'H_266'
+try:
+    c.create_preset(Name='bad', Settings=s)
+except botocore.exceptions.ClientError as e:
+    print(e.response['ResponseMetadata']['HTTPStatusCode'], e.response['Error']['Code'], e.response['Error']['Message'])")" \
+    "400 BadRequestException"
+t_eq "UpdatePreset, DeletePreset" "small []" \
+    "$(mc "c.update_preset(Name='p360', Description='small'); d = c.get_preset(Name='p360')['Preset']['Description']
+c.delete_preset(Name='p360'); print(d, [x['Name'] for x in c.list_presets()['Presets']])")"
+t_eq "the Default queue exists and cannot be deleted" "Default ACTIVE BadRequestException" \
+    "$(mc "q = c.get_queue(Name='Default')['Queue']
+try:
+    c.delete_queue(Name='Default'); r = 'deleted'
+except botocore.exceptions.ClientError as e:
+    r = e.response['Error']['Code']
+print(q['Name'], q['Status'], r)")"
+t_eq "a queue is created, paused, tagged and deleted" "PAUSED {'team': 'media'} ['Default']" \
+    "$(mc "q = c.create_queue(Name='batch', Tags={'team': 'media'})['Queue']
+c.update_queue(Name='batch', Status='PAUSED')
+st = c.get_queue(Name='batch')['Queue']['Status']; tags = c.list_tags_for_resource(Arn=q['Arn'])['ResourceTags']['Tags']
+c.delete_queue(Name='batch'); print(st, tags, [x['Name'] for x in c.list_queues()['Queues']])")"
+t_contains "a queue status outside the model is refused" "$(mc "
+try:
+    c.update_queue(Name='Default', Status='SLEEPING')
+except botocore.exceptions.ClientError as e:
+    print(e.response['Error']['Code'])")" "BadRequestException"
+
 t_eq "an unsigned request is refused" "403" \
     "$(curl -s -o /dev/null -w '%{http_code}' "$MC_URL/2017-08-29/jobs")"
 t_eq "a request signed for another service is refused" "403" \
