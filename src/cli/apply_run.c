@@ -76,7 +76,7 @@ static void print_outputs(const json_t *state)
         return;
     printf("\nOutputs:\n");
     json_object_foreach(json_object_get(state, "outputs"), key, v) {
-        char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *text = vp_render_value(v);
         printf("  %s = %s\n", key, text);
         free(text);
     }

@@ -42,8 +42,12 @@ int cmd_output(int argc, char **argv, struct vp_cli *cli)
         if (!v) {
             fprintf(stderr, "vidpipe: error: no output '%s' (apply first, or check the name)\n", name);
             status = 1;
-        } else if (json_is_string(v) && !o.json) {
+        } else if (json_is_string(v) && !o.json && strncmp(json_string_value(v), "sha256:", 7) != 0) {
             printf("%s\n", json_string_value(v));
+        } else if (!o.json) {
+            char *text = vp_render_value(v);
+            printf("%s\n", text);
+            free(text);
         } else {
             vp_print_json(stdout, v);
         }
@@ -53,7 +57,7 @@ int cmd_output(int argc, char **argv, struct vp_cli *cli)
         const char *key;
         json_t *v;
         json_object_foreach(outputs, key, v) {
-            char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+            char *text = vp_render_value(v);
             printf("%s = %s\n", key, text);
             free(text);
         }

@@ -82,6 +82,11 @@ static char *value_text(const json_t *v, bool sensitive)
     return text;
 }
 
+char *vp_render_value(const json_t *v)
+{
+    return value_text(v, false);
+}
+
 static const char *symbol(enum vp_action a)
 {
     switch (a) {

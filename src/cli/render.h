@@ -18,6 +18,8 @@ json_t *vp_plan_to_json(const struct vp_plan *plan);
 void vp_render_drift(FILE *out, const struct vp_drift *drift, bool color);
 json_t *vp_drift_to_json(const struct vp_drift *drift);
 void vp_render_state(FILE *out, const json_t *state, bool color);
+/* A value for people: compact JSON, or (sensitive) for what state keeps as a digest. Caller frees. */
+char *vp_render_value(const json_t *v);
 /* Prints JSON, indented, keys sorted, and a newline. */
 void vp_print_json(FILE *out, const json_t *v);
 /* The value at a path like "cors_rules[0].max_age_seconds" or "tags.env" (borrowed), or NULL. */

@@ -396,6 +396,20 @@ static void walk(struct walker *w)
     }
 }
 
+/* What state keeps of an output: a sensitive one, or any value holding a secret, only as its digest. */
+static json_t *output_for_state(const struct vp_spec_output *o, const json_t *v, const json_t *secrets)
+{
+    char *digest;
+    json_t *kept;
+
+    if (!o->sensitive)
+        return vp_json_hide_secrets(v, secrets, true);
+    digest = vp_json_digest(v);
+    kept = json_string(digest);
+    free(digest);
+    return kept;
+}
+
 static int outputs_into_state(struct walker *w, struct vp_err *err)
 {
     json_t *outputs = json_object();
@@ -411,7 +425,7 @@ static int outputs_into_state(struct walker *w, struct vp_err *err)
         if (unknown) {
             json_decref(v);         /* refers to something not applied (a --target run) */
         } else {
-            json_object_set_new(outputs, o->name, vp_json_hide_secrets(v, w->spec->secrets, true));
+            json_object_set_new(outputs, o->name, output_for_state(o, v, w->spec->secrets));
             json_decref(v);
         }
     }

@@ -22,6 +22,10 @@ resources:
       note: "Bearer ${var.api_token}"
 outputs:
   bucket: ${media.name}
+  header: "Bearer ${var.api_token}"
+  private:
+    value: ${media.name}-private
+    sensitive: true
 YAML
 t_status "plan with a sensitive variable" 2 "$VIDPIPE" plan spec.yaml --var "api_token=$secret" --detailed-exitcode
 t_lacks "the plan never shows it" "$T_OUT$T_ERR" "$secret"
@@ -34,6 +38,12 @@ t_eq "boto3: AWS has the real value" "Bearer $secret $secret" \
     "$(boto s3 "t = {x['Key']: x['Value'] for x in c.get_bucket_tagging(Bucket='sens-media-bucket')['TagSet']}; print(t['note'], t['token'])")"
 t_lacks "the state never holds it" "$(cat state/sens.json state/sens.json.backup 2>/dev/null)" "$secret"
 t_contains "a digest stands in" "$(cat state/sens.json)" '"token": "sha256:'
+t_contains "an output holding the secret is shown as (sensitive)" "$T_OUT" "header = (sensitive)"
+t_contains "so is an output marked sensitive" "$T_OUT" "private = (sensitive)"
+t_contains "others as they are" "$T_OUT" 'bucket = "sens-media-bucket"'
+t_lacks "a sensitive output's value is not in state either" "$(cat state/sens.json)" "sens-media-bucket-private"
+t_status "output NAME of a sensitive output" 0 "$VIDPIPE" output private spec.yaml --var "api_token=$secret"
+t_eq "says (sensitive)" "(sensitive)" "$T_OUT"
 t_status "a second plan sees through the digest: no changes" 0 "$VIDPIPE" plan spec.yaml --var "api_token=$secret" --detailed-exitcode
 t_status "no drift either" 0 "$VIDPIPE" drift spec.yaml --var "api_token=$secret"
 t_status "a new value is a change" 2 "$VIDPIPE" plan spec.yaml --var "api_token=other-$secret" --detailed-exitcode
