@@ -54,7 +54,8 @@ export VIDPIPE_RETRY_BASE_MS=5
 
 # Clock skew: a RequestTimeTooSkewed answer dated an hour ahead corrects the clock and retries at once.
 run_with "skew" "clock skew is corrected and the call retried" 0 2 "$VIDPIPE" --debug debug call s3 ListObjectsV2 --bucket vp-b --query list-type=2
-t_contains "saying so" "$T_ERR" "local clock is 3600 s off"
+# (3599 to 3601: the proxy's date and ours may straddle a second boundary)
+t_eq "saying so" "yes" "$(printf '%s' "$T_ERR" | grep -Eq 'local clock is 3(599|600|601) s off' && echo yes || echo no)"
 
 # Timeouts: an answer slower than the timeout is abandoned and retried.
 export VIDPIPE_HTTP_TIMEOUT_MS=500
