@@ -24,6 +24,10 @@ int mp_describe(struct vp_call *c, const char *operation, const char *collection
 /* Polls GET /COLLECTION/ID until MediaPackage no longer finds it (what: "channel 'x'", for the message). */
 int mp_wait_gone(struct vp_call *c, const char *operation, const char *collection, const char *id,
                  const char *what);
+/* Deletes /COLLECTION/ID with operation (DeleteChannel) and waits until describe_op no longer finds it; one
+ * already gone is success. what ("channel") names it in messages. */
+int mp_delete(struct vp_call *c, const char *operation, const char *describe_op, const char *collection,
+              const char *id, const char *what);
 /* The Describe answer's tags as {k: v} ({} when absent or null). */
 json_t *mp_tags_of(const json_t *described);
 /* Makes the tags of the resource arn equal want's `tags`, given have (the tags it has): UntagResource for

@@ -118,22 +118,8 @@ static int op_update(struct vp_call *c, const char *id, const json_t *have, cons
 
 static int op_delete(struct vp_call *c, const char *id, const json_t *have)
 {
-    char *path = mp_path("channels", id);
-    char *what = vp_xasprintf("channel '%s'", id);
-    int ret = mp_call(c, "DeleteChannel", "DELETE", path, NULL, NULL, NULL);
-
     (void)have;
-    free(path);
-    if (ret < 0 && mp_not_found(c->err)) {
-        vp_err_clear(c->err);
-        ret = 0;
-    } else if (ret == 0) {
-        ret = mp_wait_gone(c, "DescribeChannel", "channels", id, what);
-    }
-    free(what);
-    if (ret < 0)
-        return vp_res_context(c, "deleting channel '%s'", id);
-    return 0;
+    return mp_delete(c, "DeleteChannel", "DescribeChannel", "channels", id, "channel");
 }
 
 const struct vp_resource_type vp_type_mediapackage_channel = {

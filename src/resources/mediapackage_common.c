@@ -88,6 +88,26 @@ int mp_wait_gone(struct vp_call *c, const char *operation, const char *collectio
     return ret;
 }
 
+int mp_delete(struct vp_call *c, const char *operation, const char *describe_op, const char *collection,
+              const char *id, const char *what)
+{
+    char *path = mp_path(collection, id);
+    char *named = vp_xasprintf("%s '%s'", what, id);
+    int ret = mp_call(c, operation, "DELETE", path, NULL, NULL, NULL);
+
+    free(path);
+    if (ret < 0 && mp_not_found(c->err)) {
+        vp_err_clear(c->err);
+        ret = 0;
+    } else if (ret == 0) {
+        ret = mp_wait_gone(c, describe_op, collection, id, named);
+    }
+    if (ret < 0)
+        vp_res_context(c, "deleting %s", named);
+    free(named);
+    return ret;
+}
+
 json_t *mp_tags_of(const json_t *described)
 {
     json_t *tags = json_object_get(described, "tags");

@@ -223,22 +223,8 @@ static int op_update(struct vp_call *c, const char *id, const json_t *have, cons
 
 static int op_delete(struct vp_call *c, const char *id, const json_t *have)
 {
-    char *path = mp_path("origin_endpoints", id);
-    char *what = vp_xasprintf("origin endpoint '%s'", id);
-    int ret = mp_call(c, "DeleteOriginEndpoint", "DELETE", path, NULL, NULL, NULL);
-
     (void)have;
-    free(path);
-    if (ret < 0 && mp_not_found(c->err)) {
-        vp_err_clear(c->err);
-        ret = 0;
-    } else if (ret == 0) {
-        ret = mp_wait_gone(c, "DescribeOriginEndpoint", "origin_endpoints", id, what);
-    }
-    free(what);
-    if (ret < 0)
-        return vp_res_context(c, "deleting origin endpoint '%s'", id);
-    return 0;
+    return mp_delete(c, "DeleteOriginEndpoint", "DescribeOriginEndpoint", "origin_endpoints", id, "origin endpoint");
 }
 
 const struct vp_resource_type vp_type_mediapackage_hls_endpoint = {
