@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages vidpipe builds and tests with, only those missing; silent when none is.
 set -eu
-PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libjansson-dev libexpat1-dev libzip-dev libmicrohttpd-dev curl"
+PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libjansson-dev libexpat1-dev libzip-dev libmicrohttpd-dev curl ffmpeg"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
