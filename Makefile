@@ -36,7 +36,7 @@ T_OBJ      := $(BUILD)/obj/tests/unit/t.o
 .PHONY: all deps check asan install demo docs clean
 .DEFAULT_GOAL := all
 
-all: deps $(BUILD)/vidpipe $(UNIT_BIN) handlers $(BUILD)/tests/drive-handler
+all: deps $(BUILD)/vidpipe $(UNIT_BIN) handlers $(BUILD)/tests/drive-handler $(BUILD)/tests/drive-s3-watch
 
 deps:
 	@sh scripts/deps.sh
@@ -129,6 +129,11 @@ $(foreach t,$(TEST_HANDLERS),$(eval $(BUILD)/bin/bootstrap-$(t) $(BUILD)/tests/h
 $(BUILD)/tests/drive-handler: $(BUILD)/obj/tests/handlers/drive.o $(BUILD)/libvphandlers.a $(BUILD)/libvpcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $< $(HANDLER_LINK)
+
+# tests/handlers/watch.c: the bucket watcher (src/local/s3_watch.c) polled on request (6700-s3-watch.sh).
+$(BUILD)/tests/drive-s3-watch: $(BUILD)/obj/tests/handlers/watch.o $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $< $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a $(LDLIBS_ALL)
 
 $(BUILD)/tools/mkzip: $(BUILD)/obj/tools/mkzip.o
 	@mkdir -p $(dir $@)
