@@ -40,5 +40,6 @@ vp_cmd_fn cmd_debug_resource;
 vp_cmd_fn cmd_debug_state;
 vp_cmd_fn cmd_debug_schema;
 vp_cmd_fn cmd_invoke;
+vp_cmd_fn cmd_serve;
 
 #endif

@@ -20,6 +20,7 @@ static const struct vp_command commands[] = {
     { "import", cmd_import, "adopt an existing resource into state" },
     { "output", cmd_output, "print the stack's outputs" },
     { "invoke", cmd_invoke, "run a lambda_function's artifact locally for one event" },
+    { "serve", cmd_serve, "run the stack's HTTP API, S3 and EventBridge wiring locally" },
     { "force-unlock", cmd_force_unlock, "remove a state lock left by a run that is gone" },
     { "debug", cmd_debug, "low-level tools: sign a request, call an API, show credentials or endpoints" },
     { "version", cmd_version, "print the version of vidpipe and its libraries" },

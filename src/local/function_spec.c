@@ -7,40 +7,12 @@
 #include <unistd.h>
 
 #include "base/xalloc.h"
-#include "engine/state.h"
-#include "engine/want.h"
+#include "local/local_eval.h"
 #include "resources/artifacts.h"
 
 /* Only what running the function needs: role, tags and the rest may name resources not applied yet. */
 static const char *const needed[] = { "name", "artifact", "zip_file", "handler", "timeout", "memory_size",
                                       "environment", NULL };
-
-struct resolver {
-    const struct vp_spec *spec;
-    const json_t *state;
-};
-
-static int resolve_from_state(void *ctx, const char *resource, const char *attr, json_t **value, struct vp_err *err)
-{
-    const struct resolver *rs = ctx;
-    const struct vp_spec_resource *r = vp_spec_find(rs->spec, resource);
-    json_t *rec, *v;
-
-    *value = NULL;
-    if (!r)
-        return vp_fail(err, VP_E_SPEC, "reference '${%s.%s}': no resource '%s' in the spec", resource, attr, resource);
-    if (!rs->state)
-        return vp_fail(err, VP_E_STATE, "reference '${%s.%s}' is unknown: the stack has no state yet (apply it first)",
-                       resource, attr);
-    if (!(rec = vp_state_resource(rs->state, r->address)))
-        return vp_fail(err, VP_E_STATE, "reference '${%s.%s}' is unknown: %s is not in the stack's state (apply it "
-                       "first)", resource, attr, r->address);
-    if (!(v = json_object_get(json_object_get(rec, "attributes"), attr)))
-        return vp_fail(err, VP_E_STATE, "reference '${%s.%s}' is unknown: the state records no '%s' for %s",
-                       resource, attr, attr, r->address);
-    *value = json_incref(v);
-    return 0;
-}
 
 static char *scalar_text(const json_t *v)
 {
@@ -58,34 +30,16 @@ static char *scalar_text(const json_t *v)
 int vp_local_function_from_spec(const struct vp_spec *spec, const struct vp_spec_resource *res, const json_t *state,
                                 struct vp_local_function *out, struct vp_err *err)
 {
-    struct resolver rs = { spec, state };
-    const struct vp_attr *attrs = res->schema ? res->schema->attrs : NULL;
-    json_t *obj = json_object(), *v, *env;
+    json_t *obj = NULL, *v, *env;
     const char *key;
     char *text;
 
     memset(out, 0, sizeof(*out));
     out->address = vp_xstrdup(res->address);
-    if (strcmp(res->type, "lambda_function") != 0) {
-        json_decref(obj);
+    if (strcmp(res->type, "lambda_function") != 0)
         return vp_fail(err, VP_E_USAGE, "%s is a %s, not a lambda_function", res->address, res->type);
-    }
-    for (size_t i = 0; needed[i]; i++) {
-        const struct vp_node *node = vp_node_get(res->node, needed[i]);
-        bool unknown = false;
-        if (!node)
-            continue;
-        v = NULL;
-        if (vp_spec_eval(spec, node, attrs ? vp_schema_attr(attrs, needed[i]) : NULL, resolve_from_state, &rs, &v,
-                         &unknown, err) < 0) {
-            json_decref(obj);
-            return vp_err_prefix(err, "%s.%s", res->address, needed[i]);
-        }
-        json_object_set_new(obj, needed[i], v);
-    }
-    if (attrs)
-        vp_want_defaults(attrs, obj);
-
+    if (vp_local_eval(spec, res, state, needed, &obj, err) < 0)
+        return -1;
     if (!json_is_string(json_object_get(obj, "name"))) {
         json_decref(obj);
         return vp_fail(err, VP_E_SPEC, "%s has no name", res->address);

@@ -1,7 +1,7 @@
 # 0100-help: every command answers --help on stdout with exit 0, and an unknown option or command with one
 # clear line and exit 1.
 . tests/lib.sh
-for cmd in plan apply destroy drift show state import output force-unlock validate version debug; do
+for cmd in plan apply destroy drift show state import output force-unlock validate version debug invoke serve; do
     t_status "$cmd --help" 0 "$VIDPIPE" "$cmd" --help
     t_contains "$cmd --help prints its usage" "$T_OUT" "usage: vidpipe $cmd"
 done

@@ -71,3 +71,68 @@ if [ -f "$echo_zip" ]; then
 else
     echo "skip - the echo handler's zip is not built"
 fi
+
+# vidpipe serve: its threads (HTTP connections, delivery workers, the S3 poller), a routed call, a PutEvents
+# delivery, the development issuer, and a SIGTERM stop.
+if [ -f "$echo_zip" ]; then
+    cat >serve.yaml <<YAML
+vidpipe: 1
+stack: vgs
+region: us-east-1
+resources:
+  role:
+    type: iam_role
+    name: vgs-echo
+    assume_role_policy:
+      Version: "2012-10-17"
+      Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]
+  echo:
+    type: lambda_function
+    name: vgs-echo
+    zip_file: $echo_zip
+    role: \${role.arn}
+  inbox:
+    type: s3_bucket
+    name: vgs-inbox
+  inbox_events:
+    type: s3_bucket_notification
+    bucket: \${inbox.name}
+    lambda_functions:
+      - {id: echo, function_arn: "\${echo.arn}", events: ["s3:ObjectCreated:*"]}
+  rule:
+    type: eventbridge_rule
+    name: vgs-rule
+    event_pattern: {source: [vg.test]}
+    targets: [{id: echo, arn: "\${echo.arn}"}]
+  api:
+    type: http_api
+    name: vgs-api
+    jwt_authorizer: {issuer: "https://issuer.example.com/", audience: [vg]}
+    routes:
+      - {route_key: "POST /echo", function_arn: "\${echo.arn}"}
+YAML
+    t_status "apply the serve spec" 0 "$VIDPIPE" apply serve.yaml --auto-approve
+    api_port=$(t_free_port)
+    local_port=$(t_free_port)
+    valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+        --log-file="$T_TMP/vg-serve.log" "$VIDPIPE" serve serve.yaml --port "$api_port" --local-port "$local_port" \
+        --dev-issuer --poll-ms 200 >serve.out 2>serve.err &
+    serve_pid=$!
+    for _ in $(seq 600); do grep -q "Press Ctrl-C" serve.out && break; sleep 0.1; done
+    token=$(curl -s -X POST "http://127.0.0.1:$local_port/issuer/token" -d grant_type=password -d username=val \
+        -d client_id=vg | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+    t_eq "serve under valgrind routes a call" 200 "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+        -H "Authorization: Bearer $token" --data '{"a":1}' "http://127.0.0.1:$api_port/echo")"
+    t_eq "and refuses a call without a token" 401 "$(curl -s -o /dev/null -w '%{http_code}' -X POST \
+        "http://127.0.0.1:$api_port/echo")"
+    curl -s -X POST -H 'X-Amz-Target: AWSEvents.PutEvents' -H 'Content-Type: application/x-amz-json-1.1' \
+        --data '{"Entries":[{"Source":"vg.test","DetailType":"t","Detail":"{}"}]}' \
+        "http://127.0.0.1:$local_port/events" >/dev/null
+    boto s3 "c.put_object(Bucket='vgs-inbox', Key='a b.txt', Body=b'x')"
+    for _ in $(seq 100); do [ "$(grep -c -- '-> vgs-echo: done' serve.err)" -ge 2 ] && break; sleep 0.1; done
+    t_check "it delivered the event and the S3 notification" test "$(grep -c -- '-> vgs-echo: done' serve.err)" -ge 2
+    kill -TERM "$serve_pid"
+    wait "$serve_pid"
+    t_eq "serve under valgrind stops with exit 0 on SIGTERM" 0 "$?"
+    if [ -s "$T_TMP/vg-serve.log" ]; then t_fail "serve: valgrind is silent" "$(head -n 30 "$T_TMP/vg-serve.log")"; else t_ok "serve: valgrind is silent"; fi
+fi
