@@ -140,6 +140,7 @@ $(BUILD)/tools/mkzip: $(BUILD)/obj/tools/mkzip.o
 	$(CC) $(OPT) -o $@ $< $(LDLIBS_ALL)
 
 check: all
+	@sh scripts/deps.sh test
 	@BUILD=$(BUILD) sh tests/run.sh
 
 asan:

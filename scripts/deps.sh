@@ -1,7 +1,10 @@
 #!/bin/sh
-# Installs the Debian packages vidpipe builds and tests with, only those missing; silent when none is.
+# Installs the Debian packages vidpipe builds and demos with (ffmpeg: the local MediaConvert transcodes with
+# it), and with `test` also those the tests need (Chromium for the end-to-end browser test, iproute2's ss),
+# only those missing; silent when none is.
 set -eu
 PKGS="gcc make pkg-config libcurl4-openssl-dev libssl-dev libyaml-dev libjansson-dev libexpat1-dev libzip-dev libmicrohttpd-dev curl ffmpeg"
+[ "${1:-}" = test ] && PKGS="$PKGS chromium iproute2"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
