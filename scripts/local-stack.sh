@@ -15,20 +15,10 @@ ls_free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-ls_wait_http() {  # URL SECONDS
+ls_wait_http() {  # URL SECONDS [-f]: until something answers at URL (with -f: a 2xx answer)
     local tries=$(( $2 * 20 ))
     while [ "$tries" -gt 0 ]; do
-        curl -s -o /dev/null "$1" && return 0
-        sleep 0.05
-        tries=$((tries - 1))
-    done
-    return 1
-}
-
-ls_wait_ok() {  # URL SECONDS: until it answers 2xx
-    local tries=$(( $2 * 20 ))
-    while [ "$tries" -gt 0 ]; do
-        curl -sf -o /dev/null "$1" && return 0
+        curl -s ${3:-} -o /dev/null "$1" && return 0
         sleep 0.05
         tries=$((tries - 1))
     done
@@ -121,7 +111,7 @@ local_stack_serve() {
         --port "$api_port" --local-port "$local_port" --web "$VP_ROOT/examples/player" --dev-issuer \
         --env-vars env-vars.json --poll-ms 200) >"$dir/serve.log" 2>&1 </dev/null &
     LS_PIDS+=($!)
-    ls_wait_ok "$LS_LOCAL_URL/config.json" 30 || { echo "serve did not start:" >&2; cat "$dir/serve.log" >&2; return 1; }
+    ls_wait_http "$LS_LOCAL_URL/config.json" 30 -f || { echo "serve did not start:" >&2; cat "$dir/serve.log" >&2; return 1; }
 }
 
 # local_stack_token USER: a token from the development issuer.

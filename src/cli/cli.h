@@ -32,6 +32,8 @@ struct vp_aws *vp_cli_aws(struct vp_cli *cli, struct vp_err *err);
 void vp_cli_print_err(const struct vp_cli *cli, const struct vp_err *err);
 /* Prints "vidpipe: CMD: MESSAGE" and a hint to --help; returns 1. */
 int vp_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A whole decimal number from min to max, or -1 (so min must be >= 0). */
+long vp_cli_parse_long(const char *s, long min, long max);
 
 vp_cmd_fn cmd_version, cmd_debug, cmd_validate;
 vp_cmd_fn cmd_plan, cmd_apply, cmd_destroy, cmd_drift, cmd_show, cmd_state, cmd_import, cmd_output, cmd_force_unlock;

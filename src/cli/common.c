@@ -1,6 +1,7 @@
 /* common.c: what commands share: the lazily made AWS client and the one way errors are printed. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "aws/client.h"
 #include "cli/cli.h"
@@ -36,4 +37,12 @@ int vp_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "; see 'vidpipe %s --help'\n", cmd);
     return 1;
+}
+
+long vp_cli_parse_long(const char *s, long min, long max)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    return (*s && !*end && v >= min && v <= max) ? v : -1;
 }

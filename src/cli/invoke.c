@@ -50,14 +50,6 @@ struct invoke_opts {
     char *region;                       /* the spec's region, when it is the one used */
 };
 
-static long parse_long(const char *s, long min, long max)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-
-    return (*s && !*end && v >= min && v <= max) ? v : -1;
-}
-
 static bool is_spec_name(const char *a)
 {
     size_t n = strlen(a);
@@ -93,11 +85,11 @@ static int parse(int argc, char **argv, struct invoke_opts *o)
         case O_VAR_FILE: vp_spec_opts_add_var_file(&o->cmd.spec, optarg); break;
         case O_STATE: o->cmd.state_path = optarg; break;
         case O_TIMEOUT:
-            if ((o->timeout_s = parse_long(optarg, 1, 900)) < 0)
+            if ((o->timeout_s = vp_cli_parse_long(optarg, 1, 900)) < 0)
                 return vp_cli_usage_error("invoke", "--timeout takes whole seconds from 1 to 900, not '%s'", optarg);
             break;
         case O_MEMORY:
-            if ((o->memory_mb = parse_long(optarg, 128, 10240)) < 0)
+            if ((o->memory_mb = vp_cli_parse_long(optarg, 128, 10240)) < 0)
                 return vp_cli_usage_error("invoke", "--memory takes MB from 128 to 10240, not '%s'", optarg);
             break;
         case O_ENV:

@@ -53,14 +53,6 @@ struct serve_cli {
     bool dev_issuer;
 };
 
-static long parse_long(const char *s, long min, long max)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-
-    return (*s && !*end && v >= min && v <= max) ? v : -1;
-}
-
 static int parse(int argc, char **argv, struct serve_cli *o)
 {
     enum { O_PORT = 256, O_LOCAL_PORT, O_WEB, O_DEV_ISSUER, O_ENV_VARS, O_API, O_POLL, O_VAR, O_VAR_FILE, O_STATE };
@@ -82,7 +74,7 @@ static int parse(int argc, char **argv, struct serve_cli *o)
         case 'h': fputs(usage, stdout); return 0;
         case O_PORT:
         case O_LOCAL_PORT: {
-            long v = parse_long(optarg, 0, 65535);
+            long v = vp_cli_parse_long(optarg, 0, 65535);
             if (v < 0)
                 return vp_cli_usage_error("serve", "%s takes a port from 0 to 65535, not '%s'", argv[optind - 2],
                                           optarg);
@@ -94,7 +86,7 @@ static int parse(int argc, char **argv, struct serve_cli *o)
         case O_ENV_VARS: o->env_vars = optarg; break;
         case O_API: o->api = optarg; break;
         case O_POLL:
-            if ((o->poll_ms = parse_long(optarg, 50, 600000)) < 0)
+            if ((o->poll_ms = vp_cli_parse_long(optarg, 50, 600000)) < 0)
                 return vp_cli_usage_error("serve", "--poll-ms takes milliseconds from 50 to 600000, not '%s'", optarg);
             break;
         case O_VAR:

@@ -10,14 +10,6 @@
 #include "base/buf.h"
 #include "base/xalloc.h"
 
-static const char *header(const struct vp_api_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->headers->n; i++)
-        if (strcasecmp(req->headers->items[i].name, name) == 0)
-            return req->headers->items[i].value;
-    return NULL;
-}
-
 static bool listed(const json_t *list, const char *value, bool ignore_case)
 {
     const json_t *v;
@@ -79,8 +71,8 @@ static void set_list_header(struct vp_api_response *out, const char *name, const
 
 bool vp_cors_is_preflight(const json_t *cors, const struct vp_api_request *req)
 {
-    return cors && strcmp(req->method, "OPTIONS") == 0 && header(req, "origin") &&
-           header(req, "access-control-request-method");
+    return cors && strcmp(req->method, "OPTIONS") == 0 && vp_kv_get(req->headers, "origin") &&
+           vp_kv_get(req->headers, "access-control-request-method");
 }
 
 /* Every header the preflight asks for is allowed. */
@@ -105,15 +97,15 @@ static bool headers_allowed(const json_t *cors, const char *requested)
 
 void vp_cors_preflight(const json_t *cors, const struct vp_api_request *req, struct vp_api_response *out)
 {
-    const char *origin = allowed_origin(cors, header(req, "origin"));
-    const char *method = header(req, "access-control-request-method");
+    const char *origin = allowed_origin(cors, vp_kv_get(req->headers, "origin"));
+    const char *method = vp_kv_get(req->headers, "access-control-request-method");
     const json_t *max_age = json_object_get(cors, "max_age");
 
     memset(out, 0, sizeof(*out));
     out->status = 204;
     out->body = vp_xstrdup("");
     if (!origin || !listed(json_object_get(cors, "allow_methods"), method, true) ||
-        !headers_allowed(cors, header(req, "access-control-request-headers")))
+        !headers_allowed(cors, vp_kv_get(req->headers, "access-control-request-headers")))
         return;
     vp_kv_set(&out->headers, "Access-Control-Allow-Origin", origin);
     set_list_header(out, "Access-Control-Allow-Methods", json_object_get(cors, "allow_methods"));
@@ -138,7 +130,7 @@ void vp_cors_decorate(const json_t *cors, const struct vp_api_request *req, stru
         return;
     for (size_t i = 0; ours[i]; i++)        /* API Gateway replaces the integration's CORS headers */
         vp_kv_remove(&out->headers, ours[i]);
-    if (!(origin = allowed_origin(cors, header(req, "origin"))))
+    if (!(origin = allowed_origin(cors, vp_kv_get(req->headers, "origin"))))
         return;
     vp_kv_set(&out->headers, "Access-Control-Allow-Origin", origin);
     set_list_header(out, "Access-Control-Expose-Headers", json_object_get(cors, "expose_headers"));

@@ -153,14 +153,6 @@ static bool is_text_type(const char *content_type)
     return strstr(content_type, "+json") || strstr(content_type, "+xml");
 }
 
-static const char *header_value(const struct vp_kvlist *headers, const char *name)
-{
-    for (size_t i = 0; i < headers->n; i++)
-        if (strcasecmp(headers->items[i].name, name) == 0)
-            return headers->items[i].value;
-    return NULL;
-}
-
 /* Lower-case names; a repeated header's values joined with ','; cookies apart, as API Gateway does. */
 static json_t *event_headers(const struct vp_kvlist *headers, json_t *cookies)
 {
@@ -259,7 +251,7 @@ static json_t *claims_as_strings(const json_t *claims)
 
 static json_t *event_body(const struct vp_api_request *req, bool *base64)
 {
-    const char *type = header_value(req->headers, "content-type");
+    const char *type = vp_kv_get(req->headers, "content-type");
     json_t *text;
 
     *base64 = false;
@@ -280,7 +272,7 @@ json_t *vp_apigw_v2_event(const struct vp_api_request *req, const struct vp_wire
                           const char *account_id, const char *request_id)
 {
     json_t *cookies = json_array(), *headers = event_headers(req->headers, cookies), *ctx, *event;
-    const char *host = header_value(req->headers, "host"), *agent = header_value(req->headers, "user-agent");
+    const char *host = vp_kv_get(req->headers, "host"), *agent = vp_kv_get(req->headers, "user-agent");
     struct timeval tv;
     struct tm tm;
     char when[64];

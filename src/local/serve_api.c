@@ -19,14 +19,6 @@ static long long now_ms(void)
     return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static const char *header(const struct vp_api_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->headers->n; i++)
-        if (strcasecmp(req->headers->items[i].name, name) == 0)
-            return req->headers->items[i].value;
-    return NULL;
-}
-
 /* The token where the authorizer's identity source says: $request.header.NAME or $request.querystring.NAME. */
 static char *identity(const struct vp_wired_api *api, const struct vp_api_request *req)
 {
@@ -34,7 +26,7 @@ static char *identity(const struct vp_wired_api *api, const struct vp_api_reques
     const char *value = NULL, *token;
 
     if (strncmp(source, "$request.header.", 16) == 0) {
-        value = header(req, source + 16);
+        value = vp_kv_get(req->headers, source + 16);
     } else if (strncmp(source, "$request.querystring.", 21) == 0) {
         json_t *params = NULL, *v;
         struct vp_wired_route none = { .route_key = (char *)"" };

@@ -15,14 +15,6 @@
 
 #define STATIC_MAX (64u * 1024 * 1024)
 
-static const char *header(const struct vp_api_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->headers->n; i++)
-        if (strcasecmp(req->headers->items[i].name, name) == 0)
-            return req->headers->items[i].value;
-    return NULL;
-}
-
 static void set_body(struct vp_api_response *out, int status, const char *type, char *body, size_t len)
 {
     out->status = status;
@@ -57,7 +49,7 @@ static void deliver_event(void *ctx, const json_t *event)
 
 static void put_events(struct server *s, const struct vp_api_request *req, struct vp_api_response *out)
 {
-    const char *target = header(req, "x-amz-target");
+    const char *target = vp_kv_get(req->headers, "x-amz-target");
     char *body = NULL;
     int status = 400;
 
@@ -129,7 +121,7 @@ void serve_local_request(struct server *s, const struct vp_api_request *req, str
         const char *type_out = "application/json";
         char *body = NULL;
         int status = 404;
-        vp_dev_issuer_handle(s->issuer, req->method, req->path + 7, header(req, "content-type"), req->body,
+        vp_dev_issuer_handle(s->issuer, req->method, req->path + 7, vp_kv_get(req->headers, "content-type"), req->body,
                              req->body_len, &status, &type_out, &body);
         set_body(out, status, type_out, body ? body : vp_xstrdup(""), body ? strlen(body) : 0);
         vp_kv_set(&out->headers, "Cache-Control", "no-store");

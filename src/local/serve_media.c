@@ -12,14 +12,6 @@
 #include "base/xalloc.h"
 #include "local/serve_internal.h"
 
-static const char *header(const struct vp_api_request *req, const char *name)
-{
-    for (size_t i = 0; i < req->headers->n; i++)
-        if (strcasecmp(req->headers->items[i].name, name) == 0)
-            return req->headers->items[i].value;
-    return NULL;
-}
-
 static bool spec_bucket(const struct vp_wiring *w, const char *bucket)
 {
     for (size_t i = 0; i < w->n_buckets; i++)
@@ -44,7 +36,7 @@ static void fetch(struct server *s, const struct vp_api_request *req, const char
     struct vp_response resp;
     struct vp_err err = { 0 };
     struct vp_aws *aws = vp_aws_new(&opts, &err);
-    const char *range = header(req, "range");
+    const char *range = vp_kv_get(req->headers, "range");
     static const char *const passed[] = { "Content-Type", "ETag", "Last-Modified", "Content-Range", "Accept-Ranges",
                                           "Cache-Control", NULL };
 
