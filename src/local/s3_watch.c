@@ -162,7 +162,8 @@ static int list_all(struct vp_s3_watch *w, struct listing *out, struct vp_err *e
         free(token);
         token = next;
     } while (token);
-    qsort(out->items, out->n, sizeof(out->items[0]), by_key);
+    if (out->n > 1)                     /* items is NULL for an empty bucket */
+        qsort(out->items, out->n, sizeof(out->items[0]), by_key);
     return 0;
 }
 
