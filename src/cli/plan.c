@@ -4,6 +4,7 @@
 
 #include "aws/client.h"
 #include "cli/render.h"
+#include "cli/render_md.h"
 #include "cli/stack.h"
 #include "engine/planfile.h"
 
@@ -16,7 +17,9 @@ static const char usage[] =
     "  --var NAME=VALUE      set a variable (repeatable; wins over var files)\n"
     "  --var-file FILE       read variables from a YAML file (repeatable)\n"
     "  --out FILE            save the plan; 'vidpipe apply FILE' applies exactly it, or refuses if anything moved\n"
-    "  --json                print the plan as JSON (specs/json-output.md)\n"
+    "  --format FORMAT       text (the default), json (specs/json-output.md) or markdown (a pull-request\n"
+    "                        comment); with GITHUB_STEP_SUMMARY set, the Markdown is also appended to that file\n"
+    "  --json                the same as --format json\n"
     "  --detailed-exitcode   exit 2 when there are changes, 0 when none, 1 on error\n"
     "  --destroy             plan the destruction of every resource in state\n"
     "  --target ADDRESS      only this resource and what it depends on (repeatable)\n"
@@ -29,6 +32,7 @@ int cmd_plan(int argc, char **argv, struct vp_cli *cli)
     struct vp_engine_opts eo;
     struct vp_stack st;
     struct vp_plan *plan = NULL;
+    char *md = NULL;
     struct vp_err err = { 0 };
     struct vp_aws *aws;
     const char *spec_path;
@@ -36,8 +40,8 @@ int cmd_plan(int argc, char **argv, struct vp_cli *cli)
     int rc;
 
     if ((rc = vp_cmd_opts_parse("plan", argc, argv,
-                               OPT_VARS | OPT_STATE | OPT_JSON | OPT_OUT | OPT_DETAILED | OPT_DESTROY | OPT_TARGET |
-                                   OPT_PARALLELISM,
+                               OPT_VARS | OPT_STATE | OPT_JSON | OPT_FORMAT | OPT_OUT | OPT_DETAILED | OPT_DESTROY |
+                                   OPT_TARGET | OPT_PARALLELISM,
                                usage, &o)) >= 0)
         return rc;
     if (o.n_args > 1 || !(spec_path = vp_default_spec_path(o.n_args ? o.args[0] : NULL))) {
@@ -54,17 +58,26 @@ int cmd_plan(int argc, char **argv, struct vp_cli *cli)
         vp_cli_print_err(cli, &err);
         goto done;
     }
-    if (o.json) {
+    if (o.format == VP_FORMAT_MARKDOWN || getenv("GITHUB_STEP_SUMMARY"))
+        md = vp_plan_to_markdown(plan, st.spec->stack);
+    if (o.format == VP_FORMAT_JSON) {
         json_t *j = vp_plan_to_json(plan);
         vp_print_json(stdout, j);
         json_decref(j);
+    } else if (o.format == VP_FORMAT_MARKDOWN) {
+        fputs(md, stdout);
+        if (o.out)
+            fprintf(stderr, "Saved the plan to %s. Apply exactly it with: vidpipe apply %s\n", o.out, o.out);
     } else {
         vp_render_plan(stdout, plan, vp_use_color(stdout));
         if (o.out)
             printf("\nSaved the plan to %s. Apply exactly it with: vidpipe apply %s\n", o.out, o.out);
     }
+    fflush(stdout);
+    vp_step_summary_append(md);
     status = o.detailed && vp_plan_count(plan, &add, &change, &destroy) > 0 ? 2 : 0;
 done:
+    free(md);
     vp_plan_free(plan);
     vp_stack_close(cli, &st);
     vp_cmd_opts_release(&o);

@@ -47,15 +47,6 @@ json_t *vp_json_at_path(const json_t *root, const char *path)
     return v;
 }
 
-static const struct vp_attr *attr_of(const struct vp_change *ch, const char *path)
-{
-    char name[128];
-    size_t n = strcspn(path, ".[");
-
-    snprintf(name, sizeof(name), "%.*s", (int)n, path);
-    return vp_schema_attr(ch->rt->attrs, name);
-}
-
 static const json_t *secrets;           /* the spec's sensitive values: never shown */
 
 void vp_render_hide(const json_t *values)
@@ -63,9 +54,39 @@ void vp_render_hide(const json_t *values)
     secrets = values;
 }
 
-static char *value_text(const json_t *v, bool sensitive)
+static bool is_digest(const json_t *v)
 {
-    json_t *shown;
+    return json_is_string(v) && strncmp(json_string_value(v), "sha256:", 7) == 0;   /* how state keeps a secret */
+}
+
+json_t *vp_render_hide_like(const json_t *live, const json_t *prior)
+{
+    const char *key;
+    json_t *item, *out;
+    size_t i;
+
+    if (!live)
+        return NULL;
+    if (is_digest(live) || is_digest(prior))
+        return json_string("(sensitive)");
+    if (json_is_object(live)) {
+        out = json_object();
+        json_object_foreach((json_t *)live, key, item)
+            json_object_set_new(out, key, vp_render_hide_like(item, json_object_get(prior, key)));
+        return out;
+    }
+    if (json_is_array(live)) {
+        out = json_array();
+        json_array_foreach(live, i, item)
+            json_array_append_new(out, vp_render_hide_like(item, json_array_get(prior, i)));
+        return out;
+    }
+    return json_deep_copy(live);
+}
+
+static char *value_text(const json_t *v, const json_t *prior, bool sensitive)
+{
+    json_t *like, *shown;
     char *text;
 
     if (sensitive)
@@ -74,17 +95,33 @@ static char *value_text(const json_t *v, bool sensitive)
         return vp_xstrdup("null");
     if (json_is_string(v) && strcmp(json_string_value(v), VP_UNKNOWN_VALUE) == 0)
         return vp_xstrdup(VP_UNKNOWN_VALUE);
-    if (json_is_string(v) && strncmp(json_string_value(v), "sha256:", 7) == 0)
-        return vp_xstrdup("(sensitive)");   /* how state keeps a secret */
-    shown = vp_json_hide_secrets(v, secrets, false);
-    text = json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    if (is_digest(v))
+        return vp_xstrdup("(sensitive)");
+    like = vp_render_hide_like(v, prior);
+    shown = vp_json_hide_secrets(like, secrets, false);
+    if (json_is_string(shown) && strcmp(json_string_value(shown), "(sensitive)") == 0 && !json_equal(shown, v))
+        text = vp_xstrdup("(sensitive)");   /* masked whole: shown as a digest is */
+    else
+        text = json_dumps(shown, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
     json_decref(shown);
+    json_decref(like);
     return text;
 }
 
 char *vp_render_value(const json_t *v)
 {
-    return value_text(v, false);
+    return value_text(v, NULL, false);
+}
+
+char *vp_render_path_value(const struct vp_attr *schema, const json_t *attrs, const json_t *prior, const char *path)
+{
+    char name[128];
+    size_t n = strcspn(path, ".[");
+    const struct vp_attr *a;
+
+    snprintf(name, sizeof(name), "%.*s", (int)n, path);
+    a = schema ? vp_schema_attr(schema, name) : NULL;
+    return value_text(vp_json_at_path(attrs, path), prior ? vp_json_at_path(prior, path) : NULL, a && a->sensitive);
 }
 
 static const char *symbol(enum vp_action a)
@@ -124,7 +161,7 @@ static void print_attrs(FILE *out, const struct vp_change *ch, const json_t *obj
         char *text;
         if (!v || (a->on_change == VP_COMPUTED && ch->action != VP_ACT_DELETE))
             continue;
-        text = value_text(v, a->sensitive);
+        text = value_text(v, NULL, a->sensitive);
         fprintf(out, "      %s%s%s %-26s = %s\n", col, sym, color ? RESET : "", a->name, text);
         free(text);
     }
@@ -152,10 +189,8 @@ static void print_change(FILE *out, const struct vp_change *ch, bool color)
     } else {
         json_array_foreach(ch->changed, i, path) {
             const char *p = json_string_value(path);
-            const struct vp_attr *a = attr_of(ch, p);
-            bool sensitive = a && a->sensitive;
-            char *before = value_text(vp_json_at_path(ch->before, p), sensitive);
-            char *after = value_text(vp_json_at_path(ch->after, p), sensitive);
+            char *before = vp_render_path_value(ch->rt->attrs, ch->before, ch->prior, p);
+            char *after = vp_render_path_value(ch->rt->attrs, ch->after, NULL, p);
             fprintf(out, "      %s~%s %-26s = %s -> %s%s%s\n", colour(VP_ACT_UPDATE, color), color ? RESET : "", p,
                     before, after, in_list(ch->replace_paths, p) ? "  # forces replacement" : "",
                     in_list(ch->drifted, p) ? "  (changed outside vidpipe)" : "");
@@ -182,13 +217,16 @@ void vp_render_plan(FILE *out, const struct vp_plan *plan, bool color)
             change, destroy);
 }
 
-static json_t *masked(const struct vp_change *ch, const json_t *attrs)
+/* attrs for JSON output: secrets, sensitive attributes and what state keeps as a digest (in prior) masked. */
+static json_t *masked(const struct vp_change *ch, const json_t *attrs, const json_t *prior)
 {
-    json_t *copy;
+    json_t *like, *copy;
 
     if (!attrs)
         return json_null();
-    copy = vp_json_hide_secrets(attrs, secrets, false);
+    like = vp_render_hide_like(attrs, prior);
+    copy = vp_json_hide_secrets(like, secrets, false);
+    json_decref(like);
     for (const struct vp_attr *a = ch->rt->attrs; a->name; a++)
         if (a->sensitive && json_object_get(copy, a->name))
             json_object_set_new(copy, a->name, json_string("(sensitive)"));
@@ -213,7 +251,7 @@ json_t *vp_plan_to_json(const struct vp_plan *plan)
         json_array_append_new(changes, json_pack("{s:s, s:s, s:s, s:s?, s:s, s:o, s:o, s:o, s:O, s:O, s:O, s:O, s:b}",
             "address", ch->address, "type", ch->type, "name", ch->name, "id", ch->id,
             "action", vp_action_name(ch->action), "actions", actions,
-            "before", masked(ch, ch->before), "after", masked(ch, ch->after),
+            "before", masked(ch, ch->before, ch->prior), "after", masked(ch, ch->after, NULL),
             "changed_paths", ch->changed, "replace_paths", ch->replace_paths, "drifted_paths", ch->drifted,
             "depends_on", ch->depends_on, "after_unknown", ch->unknown));
     }
@@ -244,8 +282,8 @@ void vp_render_drift(FILE *out, const struct vp_drift *d, bool color)
                 color ? BOLD : "", it->address, color ? RESET : "");
         json_array_foreach(it->changed, k, path) {
             const char *p = json_string_value(path);
-            char *before = value_text(vp_json_at_path(it->prior, p), false);
-            char *after = value_text(vp_json_at_path(it->live, p), false);
+            char *before = vp_render_path_value(NULL, it->prior, NULL, p);
+            char *after = vp_render_path_value(NULL, it->live, it->prior, p);
             fprintf(out, "      %s~%s %-26s = %s -> %s\n", color ? YELLOW : "", color ? RESET : "", p, before, after);
             free(before);
             free(after);
@@ -267,10 +305,19 @@ json_t *vp_drift_to_json(const struct vp_drift *d)
     for (size_t i = 0; i < d->n; i++) {
         const struct vp_drift_item *it = &d->items[i];
         const char *status = it->error ? "error" : !it->live ? "deleted" : json_array_size(it->changed) ? "drifted" : "in_sync";
-        json_array_append_new(resources, json_pack("{s:s, s:s, s:s, s:s, s:O, s:o?, s:O, s:s?}",
+        json_t *like = vp_render_hide_like(it->live, it->prior);   /* a secret rotated since: still hidden */
+        json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:O, s:o?, s:o, s:s?}",
             "address", it->address, "type", it->type, "id", it->id, "status", status,
-            "changed_paths", it->changed, "live", vp_json_hide_secrets(it->live, secrets, false),
-            "last_applied", it->prior ? it->prior : json_null(), "error", it->error));
+            "changed_paths", it->changed, "live", vp_json_hide_secrets(like, secrets, false),
+            "last_applied", it->prior ? vp_render_hide_like(it->prior, NULL) : json_null(), "error", it->error);
+        json_decref(like);
+        /* Like error, null unless the read failed. */
+        json_object_set_new(r, "error_code", it->error ? json_string(vp_errcode_name(it->error_code)) : json_null());
+        json_object_set_new(r, "aws_error_code",
+                            it->error && it->aws_code[0] ? json_string(it->aws_code) : json_null());
+        json_object_set_new(r, "http_status",
+                            it->error && it->http_status ? json_integer(it->http_status) : json_null());
+        json_array_append_new(resources, r);
     }
     return json_pack("{s:s, s:i, s:i, s:i, s:o}", "format_version", "1", "resources_checked", (int)d->n,
                      "drifted", d->drifted, "errors", d->errors, "resources", resources);
@@ -289,7 +336,7 @@ void vp_render_state(FILE *out, const json_t *state, bool color)
         const char *key;
         json_t *v;
         json_object_foreach(json_object_get(rec, "attributes"), key, v) {
-            char *text = value_text(v, false);
+            char *text = value_text(v, NULL, false);
             fprintf(out, "  %-26s = %s\n", key, text);
             free(text);
         }
@@ -300,7 +347,7 @@ void vp_render_state(FILE *out, const json_t *state, bool color)
         json_t *v;
         fprintf(out, "Outputs:\n");
         json_object_foreach(json_object_get(state, "outputs"), key, v) {
-            char *text = value_text(v, false);
+            char *text = value_text(v, NULL, false);
             fprintf(out, "  %s = %s\n", key, text);
             free(text);
         }

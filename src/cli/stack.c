@@ -64,21 +64,26 @@ static long parse_duration_ms(const char *s)
 
 static int parse(const char *cmd, int argc, char **argv, unsigned allowed, const char *usage, struct vp_cmd_opts *o)
 {
-    enum { O_VAR = 256, O_VAR_FILE, O_STATE, O_JSON, O_OUT, O_DETAILED, O_AUTO, O_PAR, O_TARGET, O_LOCK, O_DESTROY };
+    enum {
+        O_VAR = 256, O_VAR_FILE, O_STATE, O_JSON, O_OUT, O_DETAILED, O_AUTO, O_PAR, O_TARGET, O_LOCK, O_DESTROY,
+        O_FORMAT,
+    };
     static const struct option options[] = {
         { "var", required_argument, NULL, O_VAR }, { "var-file", required_argument, NULL, O_VAR_FILE },
         { "state", required_argument, NULL, O_STATE }, { "json", no_argument, NULL, O_JSON },
         { "out", required_argument, NULL, O_OUT }, { "detailed-exitcode", no_argument, NULL, O_DETAILED },
         { "auto-approve", no_argument, NULL, O_AUTO }, { "parallelism", required_argument, NULL, O_PAR },
         { "target", required_argument, NULL, O_TARGET }, { "lock-timeout", required_argument, NULL, O_LOCK },
-        { "destroy", no_argument, NULL, O_DESTROY }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+        { "destroy", no_argument, NULL, O_DESTROY }, { "format", required_argument, NULL, O_FORMAT },
+        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
     };
     static const unsigned needs[] = {
         [O_VAR - O_VAR] = OPT_VARS, [O_VAR_FILE - O_VAR] = OPT_VARS, [O_STATE - O_VAR] = OPT_STATE,
         [O_JSON - O_VAR] = OPT_JSON, [O_OUT - O_VAR] = OPT_OUT, [O_DETAILED - O_VAR] = OPT_DETAILED,
         [O_AUTO - O_VAR] = OPT_AUTO_APPROVE, [O_PAR - O_VAR] = OPT_PARALLELISM, [O_TARGET - O_VAR] = OPT_TARGET,
-        [O_LOCK - O_VAR] = OPT_LOCK_TIMEOUT, [O_DESTROY - O_VAR] = OPT_DESTROY,
+        [O_LOCK - O_VAR] = OPT_LOCK_TIMEOUT, [O_DESTROY - O_VAR] = OPT_DESTROY, [O_FORMAT - O_VAR] = OPT_FORMAT,
     };
+    const char *format = NULL;      /* --format's value, checked against --json at the end */
     struct vp_err err = { 0 };
     int c, index;
     char *end;
@@ -107,6 +112,11 @@ static int parse(const char *cmd, int argc, char **argv, unsigned allowed, const
         case O_VAR_FILE: vp_spec_opts_add_var_file(&o->spec, optarg); break;
         case O_STATE: o->state_path = optarg; break;
         case O_JSON: o->json = true; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "markdown"))
+                return vp_cli_usage_error(cmd, "--format takes text, json or markdown, not '%s'", optarg);
+            format = optarg;
+            break;
         case O_OUT: o->out = optarg; break;
         case O_DETAILED: o->detailed = true; break;
         case O_AUTO: o->auto_approve = true; break;
@@ -126,6 +136,12 @@ static int parse(const char *cmd, int argc, char **argv, unsigned allowed, const
             break;
         }
     }
+    if (format && o->json && strcmp(format, "json"))
+        return vp_cli_usage_error(cmd, "--json and --format %s disagree", format);
+    if (format && strcmp(format, "json") == 0)
+        o->json = true;
+    o->format = o->json ? VP_FORMAT_JSON : format && strcmp(format, "markdown") == 0 ? VP_FORMAT_MARKDOWN
+                                                                                    : VP_FORMAT_TEXT;
     o->args = argv + optind;
     o->n_args = argc - optind;
     return 0;

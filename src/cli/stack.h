@@ -24,12 +24,18 @@ enum {
     OPT_TARGET = 1u << 7,
     OPT_LOCK_TIMEOUT = 1u << 8,
     OPT_DESTROY = 1u << 9,          /* plan --destroy */
+    OPT_FORMAT = 1u << 10,          /* --format text|json|markdown (--json is --format json) */
 };
+
+/* What a report is printed as: the terminal's text, JSON (specs/json-output.md) or Markdown for a pull
+ * request comment or a GitHub Actions step summary (cli/render_md.h). */
+enum vp_format { VP_FORMAT_TEXT, VP_FORMAT_JSON, VP_FORMAT_MARKDOWN };
 
 struct vp_cmd_opts {
     struct vp_spec_opts spec;
     const char *state_path;
-    bool json, detailed, auto_approve, destroy;
+    bool json, detailed, auto_approve, destroy;     /* json: --json, or --format json */
+    enum vp_format format;          /* VP_FORMAT_JSON whenever json is set */
     const char *out;
     int parallelism;
     const char **targets;

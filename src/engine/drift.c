@@ -1,6 +1,7 @@
 /* drift.c: what changed outside vidpipe: every resource in state read live, in parallel, and compared with
  * the attributes vidpipe last applied. A read that fails is reported as an error for that resource, never
  * as "no drift". */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,12 @@ static void read_one(void *arg)
 
     it->changed = json_array();
     if (j->rt->read(&c, it->id, &it->live) < 0) {
-        it->error = vp_xstrdup(err.msg);
+        it->error = vp_xstrdup(err.msg[0] ? err.msg : "the read failed without a message");
+        it->error_code = err.code ? err.code : VP_E_AWS;
+        it->http_status = err.http_status;
+        snprintf(it->aws_code, sizeof(it->aws_code), "%s", err.aws_code);
+        json_decref(it->live);      /* whatever a failed read left is not the live resource */
+        it->live = NULL;
         return;
     }
     if (!it->live) {

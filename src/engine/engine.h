@@ -78,6 +78,9 @@ struct vp_drift_item {
     json_t *prior, *live;                   /* live NULL: deleted outside vidpipe */
     json_t *changed;                        /* paths */
     char *error;                            /* the read failed: this, never "no drift" */
+    enum vp_errcode error_code;             /* and why, when error is set: VP_E_AWS_SERVICE, ... */
+    int http_status;                        /* the failed call's HTTP status (service errors), else 0 */
+    char aws_code[64];                      /* the service's error code ("AccessDeniedException"), or "" */
 };
 
 struct vp_drift {

@@ -59,6 +59,12 @@ export VIDPIPE_WAIT_POLL_MS=20
 check_clean "apply (worker threads, state writes, the lock)" 0 apply spec.yaml --auto-approve
 check_clean "plan with nothing to do" 0 plan spec.yaml --detailed-exitcode --json
 check_clean "drift" 0 drift spec.yaml --json
+export GITHUB_STEP_SUMMARY="$T_TMP/summary.md"
+check_clean "plan --format markdown of a change, appended to a step summary" 0 plan spec.yaml --format markdown \
+    --var secret=rotated-secret
+check_clean "plan --destroy --format markdown" 0 plan spec.yaml --destroy --format markdown
+check_clean "drift --format markdown, appended to a step summary" 0 drift spec.yaml --format markdown
+unset GITHUB_STEP_SUMMARY
 check_clean "show" 0 show --json --state state/vg.json
 echo '{"id": "held-elsewhere", "operation": "apply", "who": "ci@runner", "created": "2026-12-01T00:00:00Z"}' >state/vg.json.lock
 check_clean "apply on a locked state (an error path)" 1 apply spec.yaml --auto-approve
