@@ -1,7 +1,13 @@
 # vidpipe: build, test and install. `make check` on a fresh machine installs what is missing, builds and
 # runs every test; `make asan` runs the same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 
-VERSION    := 0.1.0-dev
+# The version, in Semantic Versioning 2.0.0 form, is the VERSION file's one line (CHANGELOG.md says what each
+# version holds). The sources that print it are recompiled when it changes.
+VERSION    := $(strip $(file <VERSION))
+$(if $(VERSION),,$(error the VERSION file is missing or empty))
+# The commit `vidpipe version` names: in a source tarball the .commit file `make dist` wrote (first, so a
+# tarball unpacked inside another repository does not take its commit), else git's.
+COMMIT     := $(shell cat .commit 2>/dev/null || git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 PREFIX     ?= /usr/local
 BUILD      ?= build
 CC         ?= cc
@@ -33,7 +39,7 @@ HANDLER_OBJ := $(HANDLER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 T_OBJ      := $(BUILD)/obj/tests/unit/t.o
 
-.PHONY: all deps check asan install demo docs clean
+.PHONY: all deps check asan install uninstall dist deb demo docs clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/vidpipe $(UNIT_BIN) handlers $(BUILD)/tests/drive-handler $(BUILD)/tests/drive-s3-watch
@@ -44,6 +50,16 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# Only version.c gets the commit (VP_COMMIT), so a new commit recompiles version.o alone: it depends on a
+# stamp that is rewritten only when the commit it holds differs from $(COMMIT).
+$(BUILD)/obj/src/cli/version.o: DEFS += -DVP_COMMIT='"$(COMMIT)"'
+$(BUILD)/obj/src/cli/version.o: $(BUILD)/commit.stamp
+$(BUILD)/commit.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(COMMIT)' ] || echo '$(COMMIT)' >$@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libvpcore.a: $(CORE_OBJ)
 	@rm -f $@
@@ -146,9 +162,87 @@ check: all
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 check
 
+# --- install, uninstall, dist, deb -------------------------------------------------------------------------
+# make install PREFIX=/usr/local [DESTDIR=/staging]: the binary, the man pages (man/*.1), the bash and zsh
+# completions and the handler zips. The installed vidpipe finds the zips in HANDLERSDIR by default: it is
+# compiled into src/resources/artifacts.c (after VIDPIPE_ARTIFACTS_DIR and build/handlers in a checkout), and
+# artifacts.o is recompiled when it changes (a stamp rewritten only then), so build and install with the same
+# PREFIX. `make uninstall` with the same PREFIX and DESTDIR removes what install put there.
+BINDIR      = $(PREFIX)/bin
+MANDIR      = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/vendor-completions
+HANDLERSDIR = $(PREFIX)/lib/vidpipe/handlers
+MAN_PAGES   = $(wildcard man/*.1)
+
+$(BUILD)/obj/src/resources/artifacts.o: DEFS += -DVP_ARTIFACTS_DIR='"$(HANDLERSDIR)"'
+$(BUILD)/obj/src/resources/artifacts.o: $(BUILD)/handlersdir.stamp
+$(BUILD)/handlersdir.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(HANDLERSDIR)' ] || echo '$(HANDLERSDIR)' >$@
+# The sources that use VP_VERSION are recompiled when VERSION changes.
+$(patsubst %.c,$(BUILD)/obj/%.o,$(shell grep -rl --include='*.c' VP_VERSION src 2>/dev/null)): VERSION
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/vidpipe $(DESTDIR)$(PREFIX)/bin/vidpipe
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(HANDLERSDIR)
+	install -m 0755 $(BUILD)/vidpipe $(DESTDIR)$(BINDIR)/vidpipe
+	install -m 0644 $(HANDLERS:%=$(BUILD)/handlers/%.zip) $(DESTDIR)$(HANDLERSDIR)/
+ifneq ($(MAN_PAGES),)
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+endif
+ifneq ($(wildcard completions/vidpipe.bash),)
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 completions/vidpipe.bash $(DESTDIR)$(BASHCOMPDIR)/vidpipe
+endif
+ifneq ($(wildcard completions/_vidpipe),)
+	install -d $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0644 completions/_vidpipe $(DESTDIR)$(ZSHCOMPDIR)/_vidpipe
+endif
+
+# Removes the files (man pages also gzipped, as the .deb has them) and vidpipe's own folders, nothing else.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vidpipe $(DESTDIR)$(BASHCOMPDIR)/vidpipe $(DESTDIR)$(ZSHCOMPDIR)/_vidpipe
+	rm -f $(HANDLER_NAMES:%=$(DESTDIR)$(HANDLERSDIR)/%.zip)
+	rm -f $(foreach m,$(notdir $(MAN_PAGES)),$(DESTDIR)$(MANDIR)/man1/$(m) $(DESTDIR)$(MANDIR)/man1/$(m).gz)
+	@d='$(DESTDIR)$(HANDLERSDIR)'; rmdir "$$d" 2>/dev/null; \
+	    case "$$d" in */vidpipe/handlers) rmdir "$${d%/handlers}" 2>/dev/null;; esac; true
+
+# make dist: $(BUILD)/vidpipe-VERSION.tar.gz, the sources of DIST_REF (default HEAD: what is committed)
+# under vidpipe-VERSION/, plus a .commit file naming the commit, which `vidpipe version` shows when built
+# from the tarball (no git there). Built with `make`, like a checkout.
+DIST_REF    ?= HEAD
+DIST_NAME    = vidpipe-$(VERSION)
+DIST_FILE    = $(BUILD)/$(DIST_NAME).tar.gz
+DIST_COMMIT  = $(shell git rev-parse --short=12 '$(DIST_REF)^{commit}' 2>/dev/null || git rev-parse --short=12 HEAD)
+
+dist:
+	@git rev-parse --verify -q '$(DIST_REF)^{tree}' >/dev/null || { echo "make dist: needs a git checkout" >&2; exit 1; }
+	@[ '$(DIST_REF)' != HEAD ] || git diff --quiet HEAD -- || \
+	    echo "make dist: note: uncommitted changes are not in the tarball (it holds HEAD)" >&2
+	@rm -rf $(BUILD)/dist && mkdir -p $(BUILD)/dist
+	@echo '$(DIST_COMMIT)' >$(BUILD)/dist/.commit
+	git archive --format=tar --prefix=$(DIST_NAME)/ --add-file=$(BUILD)/dist/.commit \
+	    -o $(BUILD)/dist/$(DIST_NAME).tar '$(DIST_REF)'
+	gzip -9n <$(BUILD)/dist/$(DIST_NAME).tar >$(DIST_FILE)
+	@rm -rf $(BUILD)/dist
+	@echo "$(DIST_FILE)"
+
+# make deb: $(BUILD)/vidpipe_DEBVERSION_ARCH.deb, installing to /usr (the handler zips in
+# /usr/lib/vidpipe/handlers): `make install PREFIX=/usr` into $(BUILD)/deb/root, then scripts/mkdeb.sh
+# (control with Depends from dpkg-shlibdeps, md5sums, dpkg-deb). The Debian version is VERSION with the
+# pre-release's hyphen as a tilde (0.1.0-dev -> 0.1.0~dev), so it sorts before the release, as in SemVer.
+DEB_VERSION     = $(shell printf '%s' '$(VERSION)' | sed 's/-/~/; s/-/./g')
+DEB_ARCH        = $(shell dpkg --print-architecture 2>/dev/null || echo unknown)
+DEB_FILE        = $(BUILD)/vidpipe_$(DEB_VERSION)_$(DEB_ARCH).deb
+DEB_MAINTAINER ?= vidpipe maintainers <maintainers@users.noreply.b-seed-879c9090.example>
+
+deb:
+	@command -v dpkg-deb >/dev/null || { echo "make deb: needs dpkg-deb (Debian's dpkg)" >&2; exit 1; }
+	@rm -rf $(BUILD)/deb
+	@$(MAKE) --no-print-directory PREFIX=/usr DESTDIR=$(abspath $(BUILD))/deb/root install
+	@sh scripts/mkdeb.sh $(BUILD)/deb/root '$(DEB_VERSION)' '$(DEB_ARCH)' '$(DEB_MAINTAINER)' $(DEB_FILE)
+	@rm -rf $(BUILD)/deb
 
 demo: all
 	@bash scripts/demo.sh

@@ -6,8 +6,9 @@
 #include "base/err.h"
 
 /* The zip of a built handler ("presign"): $VIDPIPE_ARTIFACTS_DIR/NAME.zip when that is set (only there),
- * else build/handlers/NAME.zip under the current folder, else PREFIX/share/vidpipe/handlers/NAME.zip next to
- * the installed binary. 0 with *path (caller frees), or -1 with err saying where it looked. */
+ * else build/handlers/NAME.zip under the current folder (a checkout), else the installed
+ * PREFIX/lib/vidpipe/handlers/NAME.zip (the folder is compiled in: VP_ARTIFACTS_DIR, set by the Makefile from
+ * PREFIX). 0 with *path (caller frees), or -1 with err saying where it looked. */
 int vp_artifact_path(const char *artifact, char **path, struct vp_err *err);
 
 #endif

@@ -5,12 +5,10 @@
  * so the plan shows the change. Reading the zip with libzip first turns a wrong file into a clear error here
  * instead of Lambda's "Could not unzip uploaded file" or, worse, a function that cannot start. */
 #include <errno.h>
-#include <limits.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <zip.h>
 
 #include "base/buf.h"
@@ -20,66 +18,6 @@
 #include "resources/common.h"
 #include "resources/lambda_function.h"
 #include "resources/schemas.h"
-
-static bool readable(const char *path)
-{
-    return access(path, R_OK) == 0;
-}
-
-/* PREFIX/share/vidpipe/handlers beside the installed binary (PREFIX/bin/vidpipe), or NULL. Caller frees. */
-static char *installed_handlers_dir(void)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    char *slash;
-
-    if (n <= 0)
-        return NULL;
-    exe[n] = '\0';
-    for (int up = 0; up < 2; up++) {            /* PREFIX/bin/vidpipe -> PREFIX */
-        if (!(slash = strrchr(exe, '/')))
-            return NULL;
-        *slash = '\0';
-    }
-    return vp_xasprintf("%s/share/vidpipe/handlers", exe);
-}
-
-/* The zip of a handler vidpipe builds: $VIDPIPE_ARTIFACTS_DIR when set (and then only there), else the
- * build tree under the current directory, else the installed copy. */
-int vp_artifact_path(const char *artifact, char **path, struct vp_err *err)
-{
-    const char *dir = getenv("VIDPIPE_ARTIFACTS_DIR");
-    char *local, *installed_dir, *installed;
-
-    if (dir && *dir) {
-        *path = vp_xasprintf("%s/%s.zip", dir, artifact);
-        if (readable(*path))
-            return 0;
-        vp_fail(err, VP_E_IO, "artifact '%s': no readable %s (VIDPIPE_ARTIFACTS_DIR is set)", artifact, *path);
-        free(*path);
-        *path = NULL;
-        return -1;
-    }
-    local = vp_xasprintf("build/handlers/%s.zip", artifact);
-    if (readable(local)) {
-        *path = local;
-        return 0;
-    }
-    installed_dir = installed_handlers_dir();
-    installed = installed_dir ? vp_xasprintf("%s/%s.zip", installed_dir, artifact) : NULL;
-    free(installed_dir);
-    if (installed && readable(installed)) {
-        free(local);
-        *path = installed;
-        return 0;
-    }
-    vp_fail(err, VP_E_IO, "artifact '%s': found neither %s (build the handlers with 'make') nor %s (installed "
-            "with vidpipe); or set VIDPIPE_ARTIFACTS_DIR to the folder holding %s.zip", artifact, local,
-            installed ? installed : "PREFIX/share/vidpipe/handlers/...", artifact);
-    free(local);
-    free(installed);
-    return -1;
-}
 
 /* Where the code is: exactly one of artifact and zip_file (the validator checks that rule for specs; it is
  * checked again here for what reaches the provider otherwise). *unknown when the location is known only after

@@ -41,7 +41,7 @@ const struct vp_attr vp_lambda_function_attrs[] = {
     { .name = "artifact", .kind = VP_K_STRING, .local = true, .enum_values = artifacts,
       .doc = "A handler vidpipe builds, as its code: the zip at $VIDPIPE_ARTIFACTS_DIR/ARTIFACT.zip when that is "
              "set, else build/handlers/ARTIFACT.zip under the current directory, else the installed "
-             "PREFIX/share/vidpipe/handlers/ARTIFACT.zip. Give artifact or zip_file, not both." },
+             "PREFIX/lib/vidpipe/handlers/ARTIFACT.zip. Give artifact or zip_file, not both." },
     { .name = "zip_file", .kind = VP_K_STRING, .local = true, .min = 1, .max = 4096,
       .doc = "The path of your own deployment zip (relative to the current directory), at most 50 MB. Give "
              "artifact or zip_file, not both." },

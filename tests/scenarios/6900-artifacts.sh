@@ -67,7 +67,7 @@ t_eq "the bootstrap is stripped" "" "$(readelf -S "$boot" | grep -E '\.symtab|\.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 for copy in one two; do
     mkdir -p "$T_TMP/$copy/tree/tests"
-    (cd "$VP_ROOT" && cp -r Makefile src tools scripts "$T_TMP/$copy/tree/" && cp -r tests/handlers "$T_TMP/$copy/tree/tests/")
+    (cd "$VP_ROOT" && cp -r Makefile VERSION src tools scripts "$T_TMP/$copy/tree/" && cp -r tests/handlers "$T_TMP/$copy/tree/tests/")
 done
 # The echo zip and one real handler's: the same rules make them all.
 want="tests/handlers/echo.zip"
