@@ -7,7 +7,12 @@ static const char usage[] =
     "usage: vidpipe force-unlock LOCK_ID [SPEC] [--state PATH]\n"
     "\n"
     "Removes the state lock with that id (shown in the error of a run that found it held). Only do this when\n"
-    "the run that holds it is gone: two runs applying at once can both change AWS.\n";
+    "the run that holds it is gone: two runs applying at once can both change AWS.\n"
+    "\n"
+    "Options:\n"
+    "  --var NAME=VALUE      set a variable (repeatable): the stack's name, so its state, may come from one\n"
+    "  --var-file FILE       read variables from a YAML file (repeatable)\n"
+    "  --state PATH          the local state file whose lock to remove, instead of the spec's backend\n";
 
 int cmd_force_unlock(int argc, char **argv, struct vp_cli *cli)
 {

@@ -15,7 +15,11 @@ static const char usage[] =
     "(e.g. vidpipe import s3_bucket.uploads my-existing-bucket). The next plan shows how it differs from\n"
     "the spec.\n"
     "\n"
-    "Options: --var NAME=VALUE, --var-file FILE, --state PATH, --lock-timeout D\n";
+    "Options:\n"
+    "  --var NAME=VALUE      set a variable (repeatable)\n"
+    "  --var-file FILE       read variables from a YAML file (repeatable)\n"
+    "  --state PATH          use this local state file instead of the spec's backend\n"
+    "  --lock-timeout D      wait up to D (30s, 5m) for the state lock (default 0: fail at once)\n";
 
 int cmd_import(int argc, char **argv, struct vp_cli *cli)
 {

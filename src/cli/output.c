@@ -10,7 +10,13 @@ static const char usage[] =
     "usage: vidpipe output [NAME] [--json] [SPEC] [--state PATH]\n"
     "\n"
     "Prints the outputs recorded by the last apply: all of them as NAME = VALUE, or one NAME's value alone\n"
-    "(a string raw, anything else as JSON), or all as one JSON object with --json.\n";
+    "(a string raw, anything else as JSON), or all as one JSON object with --json.\n"
+    "\n"
+    "Options:\n"
+    "  --json                print the value (or all outputs) as JSON\n"
+    "  --var NAME=VALUE      set a variable (repeatable): the stack's name, so its state, may come from one\n"
+    "  --var-file FILE       read variables from a YAML file (repeatable)\n"
+    "  --state PATH          use this local state file instead of the spec's backend\n";
 
 int cmd_output(int argc, char **argv, struct vp_cli *cli)
 {

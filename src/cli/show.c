@@ -5,10 +5,16 @@
 #include "cli/stack.h"
 
 static const char usage[] =
-    "usage: vidpipe show [SPEC] [--json] [--state PATH]\n"
+    "usage: vidpipe show [SPEC] [--json] [--var NAME=VALUE]... [--var-file FILE]... [--state PATH]\n"
     "\n"
     "Prints every resource in the stack's state with its last applied attributes, and the outputs.\n"
-    "It makes no AWS call (except to read a state kept in S3).\n";
+    "It makes no AWS call (except to read a state kept in S3).\n"
+    "\n"
+    "Options:\n"
+    "  --json                print the state as JSON (specs/json-output.md)\n"
+    "  --var NAME=VALUE      set a variable (repeatable): the stack's name, so its state, may come from one\n"
+    "  --var-file FILE       read variables from a YAML file (repeatable)\n"
+    "  --state PATH          use this local state file instead of the spec's backend\n";
 
 int cmd_show(int argc, char **argv, struct vp_cli *cli)
 {

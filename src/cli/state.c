@@ -10,8 +10,14 @@ static const char usage[] =
     "       vidpipe state show ADDRESS [SPEC] [--state PATH]\n"
     "       vidpipe state rm ADDRESS [SPEC] [--state PATH] [--lock-timeout D]\n"
     "\n"
-    "list: the address of every resource in state. show: one resource's recorded attributes.\n"
-    "rm: forget a resource; it stays in AWS, and the next plan would create it anew (or 'import' it).\n";
+    "list: the address of every resource in state, one a line. show: one resource's recorded attributes.\n"
+    "rm: forget a resource; it stays in AWS, and the next plan would create it anew (or 'import' it).\n"
+    "\n"
+    "Options:\n"
+    "  --var NAME=VALUE      set a variable (repeatable): the stack's name, so its state, may come from one\n"
+    "  --var-file FILE       read variables from a YAML file (repeatable)\n"
+    "  --state PATH          use this local state file instead of the spec's backend\n"
+    "  --lock-timeout D      rm: wait up to D (30s, 5m) for the state lock (default 0: fail at once)\n";
 
 static int state_rm(struct vp_cli *cli, struct vp_stack *st, const char *address)
 {

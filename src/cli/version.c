@@ -2,6 +2,7 @@
 #include <curl/curl.h>
 #include <expat.h>
 #include <jansson.h>
+#include <microhttpd.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,5 +33,6 @@ int cmd_version(int argc, char **argv, struct vp_cli *cli)
     printf("jansson %s\n", jansson_version_str());
     printf("expat %d.%d.%d\n", expat.major, expat.minor, expat.micro);
     printf("libzip %s\n", zip_libzip_version());
+    printf("libmicrohttpd %s\n", MHD_get_version());
     return 0;
 }
