@@ -203,6 +203,9 @@ int vp_http_perform(struct vp_http *h, const struct vp_http_request *req, struct
     resp->body.max = req->max_body_bytes ? req->max_body_bytes : DEFAULT_MAX_BODY;
     resp->status = 0;
     curl_easy_setopt(c, CURLOPT_URL, req->url);
+    /* The path goes out exactly as it was signed: curl would otherwise squash "." and ".." segments, which are
+     * legal in S3 keys, turning "bucket/../other/k" into a request for another bucket's object. */
+    curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
     set_method(c, req);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/client.h"
 #include "base/xalloc.h"
 #include "local/serve_internal.h"
 
@@ -38,6 +39,8 @@ static void stop_all(struct server *s)
     vp_jwks_cache_free(s->jwks);
     pthread_mutex_destroy(&s->lock);
     pthread_mutex_destroy(&s->log_lock);
+    pthread_mutex_destroy(&s->media_lock);
+    vp_aws_free(s->media_aws);
     pthread_cond_destroy(&s->wake);
 }
 
@@ -64,6 +67,7 @@ int vp_serve_run(const struct vp_serve_opts *o, struct vp_err *err)
     s.o = o;
     pthread_mutex_init(&s.lock, NULL);
     pthread_mutex_init(&s.log_lock, NULL);
+    pthread_mutex_init(&s.media_lock, NULL);
     pthread_cond_init(&s.wake, NULL);
     s.api = pick_api(o->wiring, o->api, err);
     if (!s.api && o->api)

@@ -53,6 +53,10 @@ struct server {
     pthread_mutex_t log_lock;
     atomic_int ready;                   /* until everything is up, both ports answer 503 */
     void *listeners[2];                 /* serve_http.c's, freed after the daemons stop */
+    /* /media's S3 client: made on the first request and shared by every connection thread after (a player
+     * fetches a segment every few seconds; a client per request resolved credentials each time) */
+    pthread_mutex_t media_lock;
+    struct vp_aws *media_aws;
     size_t n_listeners;
 };
 

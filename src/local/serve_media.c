@@ -20,6 +20,19 @@ static bool spec_bucket(const struct vp_wiring *w, const char *bucket)
     return false;
 }
 
+/* "." or ".." as a segment of the (decoded) key: refused, as no player asks for one and an upstream or a
+ * server on the way that resolves them would read outside the bucket ("../other-bucket/k"). */
+static bool has_dot_segment(const char *key)
+{
+    for (const char *seg = key; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+        size_t len = strcspn(seg, "/");
+
+        if ((len == 1 && seg[0] == '.') || (len == 2 && seg[0] == '.' && seg[1] == '.'))
+            return true;
+    }
+    return false;
+}
+
 static void copy_header(const struct vp_response *from, struct vp_api_response *to, const char *name)
 {
     const char *v = vp_kv_get(&from->headers, name);
@@ -28,14 +41,27 @@ static void copy_header(const struct vp_response *from, struct vp_api_response *
         vp_kv_set(&to->headers, name, v);
 }
 
+/* The shared client (vp_aws_send is safe from many threads: apply's workers share one too). */
+static struct vp_aws *media_client(struct server *s, struct vp_err *err)
+{
+    struct vp_aws_options opts = { .region = s->o->region };
+    struct vp_aws *aws;
+
+    pthread_mutex_lock(&s->media_lock);
+    if (!s->media_aws)
+        s->media_aws = vp_aws_new(&opts, err);
+    aws = s->media_aws;
+    pthread_mutex_unlock(&s->media_lock);
+    return aws;
+}
+
 static void fetch(struct server *s, const struct vp_api_request *req, const char *bucket, const char *key,
                   struct vp_api_response *out)
 {
-    struct vp_aws_options opts = { .region = s->o->region };
     struct vp_request r;
     struct vp_response resp;
     struct vp_err err = { 0 };
-    struct vp_aws *aws = vp_aws_new(&opts, &err);
+    struct vp_aws *aws = media_client(s, &err);
     const char *range = vp_kv_get(req->headers, "range");
     static const char *const passed[] = { "Content-Type", "ETag", "Last-Modified", "Content-Range", "Accept-Ranges",
                                           "Cache-Control", NULL };
@@ -69,7 +95,6 @@ static void fetch(struct server *s, const struct vp_api_request *req, const char
     }
     vp_request_release(&r);
     vp_response_release(&resp);
-    vp_aws_free(aws);
 }
 
 void serve_media_request(struct server *s, const struct vp_api_request *req, struct vp_api_response *out)
@@ -87,7 +112,9 @@ void serve_media_request(struct server *s, const struct vp_api_request *req, str
     }
     bucket = vp_xstrndup(rest, (size_t)(slash - rest));
     key = vp_uri_decode_new(slash + 1, false);
-    if (!spec_bucket(s->o->wiring, bucket) || !key)
+    if (key && has_dot_segment(key))
+        vp_api_response_message(out, 400, "Bad Request");
+    else if (!spec_bucket(s->o->wiring, bucket) || !key)
         vp_api_response_message(out, 404, "Not Found");
     else
         fetch(s, req, bucket, key, out);

@@ -8,6 +8,8 @@
 #     prefix reaches nothing;
 #   - EventBridge: PutEvents (boto3) to serve's endpoint: a job state change matching the rule reaches
 #     package (the video becomes READY), one of another stack does not;
+#   - /media serves the spec's buckets (Range too); hostile input (path traversal, a foreign bucket, an 11 MB
+#     body, truncated JSON, a garbage token, a 100 kB URL) gets a 4xx and serve goes on answering;
 #   - it listens on 127.0.0.1 only, and SIGTERM stops it with exit 0, its ports closed.
 . tests/lib.sh
 ART=$VP_ROOT/$BUILD/handlers
@@ -177,6 +179,36 @@ t_contains "this stack's COMPLETE event is accepted" "$(python3 put_event.py "$j
 item=$(python3 wait_item.py 01JDEMOVIDEO0000000000000A READY)
 t_contains "the rule delivered it to package: READY (boto3)" "$item" "READY"
 t_contains "serve logs the rule's delivery" "$(cat serve.err)" "rule sv-vidpipe-job-state"
+
+# ---- /media: the spec's buckets behind one shared client; hostile input ----
+python3 -c "
+import boto3, os
+s3 = boto3.client('s3', endpoint_url=os.environ['MOTO_URL'], region_name='us-east-1')
+s3.put_object(Bucket='sv-vidpipe-media', Key='videos/alice/x/seg 1.ts', Body=bytes(range(256)) * 40, ContentType='video/mp2t')"
+media="$LOCAL/media/sv-vidpipe-media/videos/alice/x/seg%201.ts"
+t_eq "/media serves an object of the spec's media bucket" "200 10240" "$(curl -s -o m1 -w '%{http_code} %{size_download}' "$media")"
+t_eq "again, on the shared client, byte for byte" "200 same" \
+    "$(curl -s -o m2 -w '%{http_code}' "$media") $(cmp -s m1 m2 && echo same || echo differs)"
+t_eq "a Range request: 206 with the range" "206 100" "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -r 0-99 "$media")"
+t_eq "a path escaping with /../: 400" 400 \
+    "$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$LOCAL/media/sv-vidpipe-media/../../etc/passwd")"
+boto s3 "c.create_bucket(Bucket='sv-private-elsewhere'); c.put_object(Bucket='sv-private-elsewhere', Key='k', Body=b'secret')"
+t_eq "a key whose dot segments would climb into another bucket: 400, nothing of it read" "400" \
+    "$(curl -s -o esc -w '%{http_code}' "$LOCAL/media/sv-vidpipe-media/..%2Fsv-private-elsewhere%2Fk")$(grep -o secret esc)"
+t_eq "a bucket the spec does not declare: 404" 404 "$(curl -s -o /dev/null -w '%{http_code}' "$LOCAL/media/other-bucket/k")"
+head -c 11000000 /dev/zero >big.bin
+t_eq "an 11 MB request body: 413" 413 "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $alice" \
+    -H 'Content-Type: application/json' --data-binary @big.bin "$API/upload")"
+t_eq "truncated PutEvents JSON: 400" 400 "$(curl -s -o body -w '%{http_code}' -X POST -H 'X-Amz-Target: AWSEvents.PutEvents' \
+    -H 'Content-Type: application/x-amz-json-1.1' --data '{"Entries": [{"Source": "a' "$LOCAL/events")"
+t_contains "with the service's error type" "$(cat body)" "SerializationException"
+call GET /videos "garbage.not-a.jwt"
+t_eq "a garbage token: 401" 401 "$code"
+call POST /upload "$alice" '{"filename": "a.mp4", "content_'
+t_eq "a truncated JSON body reaches the handler, which answers 400" 400 "$code"
+t_contains "with its JSON error" "$body" '"invalid_json"'
+t_eq "a 100 kB URL: refused with a 4xx" 4 "$(curl -s -o /dev/null -w '%{http_code}' "$API/videos?q=$(head -c 100000 /dev/zero | tr '\0' a)" | cut -c1)"
+t_eq "serve still answers after all of them" 200 "$(curl -s -o /dev/null -w '%{http_code}' "$LOCAL/config.json")"
 
 # ---- stopping ----
 kill -TERM "$serve_pid"
