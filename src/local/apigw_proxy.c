@@ -186,8 +186,7 @@ static json_t *event_headers(const struct vp_kvlist *headers, json_t *cookies)
     return out;
 }
 
-/* key=value pairs decoded; a repeated key's values joined with ','. */
-static json_t *query_parameters(const char *raw)
+json_t *vp_apigw_query_parameters(const char *raw)
 {
     json_t *out = json_object();
     char *copy = vp_xstrdup(raw), *save = NULL;
@@ -297,7 +296,7 @@ json_t *vp_apigw_v2_event(const struct vp_api_request *req, const struct vp_wire
         json_object_set(event, "cookies", cookies);
     json_decref(cookies);
     if (req->raw_query && *req->raw_query)
-        json_object_set_new(event, "queryStringParameters", query_parameters(req->raw_query));
+        json_object_set_new(event, "queryStringParameters", vp_apigw_query_parameters(req->raw_query));
     if (path_params && json_object_size(path_params))
         json_object_set(event, "pathParameters", (json_t *)path_params);
     json_object_set_new(event, "requestContext", ctx);

@@ -39,6 +39,10 @@ void vp_api_response_message(struct vp_api_response *r, int status, const char *
 const struct vp_wired_route *vp_apigw_match(const struct vp_wired_api *api, const char *method, const char *path,
                                             json_t **path_params);
 
+/* A raw query string's key=value pairs, decoded, as API Gateway's queryStringParameters: a repeated key's
+ * values joined with ','. */
+json_t *vp_apigw_query_parameters(const char *raw);
+
 /* The 2.0 event for a request that took route (claims: the JWT's, NULL without an authorizer). */
 json_t *vp_apigw_v2_event(const struct vp_api_request *req, const struct vp_wired_api *api,
                           const struct vp_wired_route *route, const json_t *path_params, const json_t *claims,

@@ -28,15 +28,12 @@ static char *identity(const struct vp_wired_api *api, const struct vp_api_reques
     if (strncmp(source, "$request.header.", 16) == 0) {
         value = vp_kv_get(req->headers, source + 16);
     } else if (strncmp(source, "$request.querystring.", 21) == 0) {
-        json_t *params = NULL, *v;
-        struct vp_wired_route none = { .route_key = (char *)"" };
-        json_t *ev = vp_apigw_v2_event(req, api, &none, NULL, NULL, "", "");
+        json_t *params = vp_apigw_query_parameters(req->raw_query), *v;
         char *found = NULL;
 
-        params = json_object_get(ev, "queryStringParameters");
         if ((v = json_object_get(params, source + 21)) && json_is_string(v))
             found = vp_xstrdup(json_string_value(v));
-        json_decref(ev);
+        json_decref(params);
         return found;
     }
     token = value ? vp_jwt_from_authorization(value) : NULL;

@@ -2,7 +2,8 @@
  * patterns (a table of pattern/event/verdict rows, the pipeline's own job_events rule against AWS's
  * MediaConvert samples, and what PutRule refuses), S3 notification records (their shape beside AWS's sample,
  * key encoding, and the convert handler reading them back), which notification entries select an event, and
- * PutEvents answers (the events delivered, failed entries, refused requests). The bucket watcher runs
+ * PutEvents answers (the events delivered, failed entries, refused requests), and the query string as API
+ * Gateway hands it to functions and to a $request.querystring authorizer. The bucket watcher runs
  * against moto in tests/scenarios/6700-s3-watch.sh. */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "base/xalloc.h"
 #include "handlers/convert.h"
 #include "handlers/package.h"
+#include "local/apigw_proxy.h"
 #include "local/event_pattern.h"
 #include "local/events_put.h"
 #include "local/s3_event.h"
@@ -755,6 +757,20 @@ static void a_put_job_event_reaches_the_package_handler(void)
     json_decref(t.pattern);
 }
 
+static void query_strings_decode_as_api_gateway_does(void)
+{
+    json_t *q = vp_apigw_query_parameters("token=a%2Eb.c&x=1&x=2&plus=a+b&empty=&bare&sp=%20");
+    char *text = json_dumps(q, JSON_SORT_KEYS | JSON_COMPACT);
+
+    /* a repeated key's values joined with ','; only percent-escapes are decoded ('+' stays '+') */
+    EXPECT_STREQ("{\"bare\":\"\",\"empty\":\"\",\"plus\":\"a+b\",\"sp\":\" \",\"token\":\"a.b.c\",\"x\":\"1,2\"}", text);
+    free(text);
+    json_decref(q);
+    q = vp_apigw_query_parameters("");
+    EXPECT_INTEQ(0, json_object_size(q));
+    json_decref(q);
+}
+
 int main(void)
 {
     T_RUN(patterns_match_as_eventbridge_does);
@@ -770,5 +786,6 @@ int main(void)
     T_RUN(put_events_refuses_malformed_requests);
     T_RUN(put_events_bounds_count_and_size);
     T_RUN(a_put_job_event_reaches_the_package_handler);
+    T_RUN(query_strings_decode_as_api_gateway_does);
     return t_done();
 }
