@@ -1,4 +1,4 @@
-/* lambda_function_read.c: a function as the attribute table describes it, from GetFunction and ListTags;
+/* lambda_function_read.c: a function as the attribute table describes it, from GetFunction (tags included);
  * and the waiters on its State and LastUpdateStatus (Lambda refuses a change while another is in progress:
  * 409 "An update is in progress"). */
 #include <stdio.h>
@@ -43,10 +43,13 @@ char *lf_tags_path(const char *arn)
     return path;
 }
 
-int lf_get_config(struct vp_call *c, const char *name, json_t **config)
+/* GetFunction: the configuration, and the tags it carries (NULL when tags is NULL). Lambda puts the tags in
+ * the answer only when there are some (and the caller may call ListTags), so a missing "Tags" is none: one
+ * read where GetFunction + ListTags took two, as the Terraform provider reads them. */
+static int get_function(struct vp_call *c, const char *name, json_t **config, json_t **tags)
 {
     char *path = lf_function_path(name, NULL);
-    json_t *out = NULL;
+    json_t *out = NULL, *t;
     int ret = lf_call(c, "GetFunction", "GET", path, NULL, NULL, &out);
 
     free(path);
@@ -58,8 +61,17 @@ int lf_get_config(struct vp_call *c, const char *name, json_t **config)
         return 0;
     }
     *config = json_incref(json_object_get(out, "Configuration"));
+    if (tags) {
+        t = json_object_get(out, "Tags");
+        *tags = json_is_object(t) ? json_deep_copy(t) : json_object();
+    }
     json_decref(out);
     return 0;
+}
+
+int lf_get_config(struct vp_call *c, const char *name, json_t **config)
+{
+    return get_function(c, name, config, NULL);
 }
 
 /* arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME -> the ARN API Gateway integrations take. */
@@ -128,7 +140,7 @@ int lf_read(struct vp_call *c, const char *name, json_t **live)
     json_t *config, *obj, *tags;
 
     *live = NULL;
-    if (lf_get_config(c, name, &config) < 0)
+    if (get_function(c, name, &config, &tags) < 0)
         return -1;
     if (!config)
         return 0;
@@ -136,11 +148,8 @@ int lf_read(struct vp_call *c, const char *name, json_t **live)
     json_decref(config);
     if (!vp_res_str(obj, "arn")) {
         json_decref(obj);
+        json_decref(tags);
         return vp_fail(c->err, VP_E_AWS, "function '%s': GetFunction gave no FunctionArn", name);
-    }
-    if (lf_read_tags(c, vp_res_str(obj, "arn"), &tags) < 0) {
-        json_decref(obj);
-        return -1;
     }
     json_object_set_new(obj, "tags", tags);
     *live = obj;

@@ -16,28 +16,32 @@
  * the final read is retried this many times while a setting just put still differs. */
 #define SETTLE_READS 10
 
-/* HeadBucket: *exists false on 404. Other refusals name what they mean, as S3's HEAD answers have no body. */
-static int head_bucket(struct vp_call *c, const char *name, bool *exists)
+/* HeadBucket: *exists false on 404; *region the bucket's region from x-amz-bucket-region (NULL when the
+ * answer has none). Other refusals name what they mean, as S3's HEAD answers have no body. */
+static int head_bucket(struct vp_call *c, const char *name, bool *exists, char **region)
 {
     struct vp_request req;
     struct vp_response resp;
     int ret;
 
     *exists = false;
+    *region = NULL;
     vp_request_init(&req, &vp_svc_s3, "HEAD");
     vp_response_init(&resp);
     req.operation = "HeadBucket";
     req.bucket = name;
     ret = vp_aws_send(c->aws, &req, &resp, c->err);
     if (ret == 0) {
+        const char *r = vp_kv_get(&resp.headers, "x-amz-bucket-region");
         *exists = true;
+        *region = r && *r ? vp_xstrdup(r) : NULL;
     } else if (c->err->http_status == 404) {
         vp_err_clear(c->err);
         ret = 0;
     } else if (c->err->http_status == 301) {
-        const char *region = vp_kv_get(&resp.headers, "x-amz-bucket-region");
+        const char *other = vp_kv_get(&resp.headers, "x-amz-bucket-region");
         ret = vp_fail(c->err, VP_E_AWS, "bucket '%s' is in region %s, not the region vidpipe uses; set the region "
-                      "to %s", name, region ? region : "(another)", region ? region : "the bucket's");
+                      "to %s", name, other ? other : "(another)", other ? other : "the bucket's");
     } else if (c->err->http_status == 403) {
         ret = vp_fail(c->err, VP_E_AWS, "bucket '%s' exists but these credentials may not reach it (HTTP 403): it "
                       "belongs to another account, or access is denied", name);
@@ -47,17 +51,21 @@ static int head_bucket(struct vp_call *c, const char *name, bool *exists)
     return ret;
 }
 
-/* GetBucketLocation: an empty LocationConstraint is us-east-1, and the legacy "EU" is eu-west-1. */
-static int read_region(struct vp_call *c, const char *name, json_t *live)
+/* The region HeadBucket named, else GetBucketLocation's (an empty LocationConstraint is us-east-1, and the
+ * legacy "EU" is eu-west-1): S3 sends x-amz-bucket-region on every HeadBucket answer, so the second call is
+ * only for an endpoint that does not. */
+static int read_region(struct vp_call *c, const char *name, const char *head_region, json_t *live)
 {
-    struct vp_xml_doc *doc;
-    char *location;
-    const char *region;
+    struct vp_xml_doc *doc = NULL;
+    char *location = NULL;
+    const char *region = head_region;
 
-    if (s3_call_sub(c, name, "GET", "GetBucketLocation", "location", NULL, &doc) < 0)
-        return -1;
-    location = doc ? vp_xml_find_text(doc, NULL, "LocationConstraint") : NULL;
-    region = !location || !*location ? "us-east-1" : strcmp(location, "EU") == 0 ? "eu-west-1" : location;
+    if (!region) {
+        if (s3_call_sub(c, name, "GET", "GetBucketLocation", "location", NULL, &doc) < 0)
+            return -1;
+        location = doc ? vp_xml_find_text(doc, NULL, "LocationConstraint") : NULL;
+        region = !location || !*location ? "us-east-1" : strcmp(location, "EU") == 0 ? "eu-west-1" : location;
+    }
     json_object_set_new(live, "region", json_string(region));
     json_object_set_new(live, "regional_domain_name", json_sprintf("%s.s3.%s.%s", name, region,
                                                                    vp_partition_dns_suffix(region)));
@@ -70,16 +78,20 @@ static int read_bucket(struct vp_call *c, const char *name, json_t **live)
 {
     json_t *obj;
     bool exists;
+    char *region;
+    int ret;
 
     *live = NULL;
-    if (head_bucket(c, name, &exists) < 0)
+    if (head_bucket(c, name, &exists, &region) < 0)
         return -1;
     if (!exists)
         return 0;
     obj = json_object();
     json_object_set_new(obj, "name", json_string(name));
     json_object_set_new(obj, "arn", json_sprintf("arn:aws:s3:::%s", name));
-    if (read_region(c, name, obj) < 0 || s3_read_tags(c, name, obj) < 0 || s3_read_cors(c, name, obj) < 0 ||
+    ret = read_region(c, name, region, obj);
+    free(region);
+    if (ret < 0 || s3_read_tags(c, name, obj) < 0 || s3_read_cors(c, name, obj) < 0 ||
         s3_read_public_access_block(c, name, obj) < 0 || s3_read_encryption(c, name, obj) < 0 ||
         s3_read_versioning(c, name, obj) < 0 || s3_read_lifecycle(c, name, obj) < 0) {
         json_decref(obj);
@@ -155,16 +167,26 @@ static int settled_read(struct vp_call *c, const char *name, const json_t *want,
     }
 }
 
+/* HeadBucket for whether the bucket exists, its region not wanted. */
+static int bucket_exists(struct vp_call *c, const char *name, bool *exists)
+{
+    char *region;
+    int ret = head_bucket(c, name, exists, &region);
+
+    free(region);
+    return ret;
+}
+
 static int poll_exists(struct vp_call *c, void *ctx, bool *done)
 {
-    return head_bucket(c, ctx, done);
+    return bucket_exists(c, ctx, done);
 }
 
 static int poll_gone(struct vp_call *c, void *ctx, bool *done)
 {
     bool exists;
 
-    if (head_bucket(c, ctx, &exists) < 0)
+    if (bucket_exists(c, ctx, &exists) < 0)
         return -1;
     *done = !exists;
     return 0;
@@ -264,7 +286,7 @@ static int delete_bucket(struct vp_call *c, const char *id, const json_t *have)
 {
     bool exists, has_objects;
 
-    if (head_bucket(c, id, &exists) < 0)
+    if (bucket_exists(c, id, &exists) < 0)
         return -1;
     if (!exists)
         return 0;
