@@ -9,7 +9,10 @@
 /* A page token is opaque to clients: base64url (no padding) of the JSON {"u": user id, "k": {"video_id":
  * ...}} followed by its HMAC-SHA256 under the page-token key. Only the server can mint one, and one minted
  * for a user is refused for every other user. */
-#define VP_PAGE_TOKEN_MAX 1024                  /* characters; a real token is about 150 */
+/* Characters; a real token is about 150. The bound fits the longest a token can be: base64url of
+ * {"u":"<768-byte user id>","v":"<64-byte video id>"} and its 32-byte MAC is 1172 characters (at 1024, the
+ * next page of a user with a long sub was minted and then refused: found by tests/fuzz/fuzz_videos.c). */
+#define VP_PAGE_TOKEN_MAX 1536
 #define VP_PAGE_TOKEN_KEY_MIN 32                /* bytes of VIDPIPE_PAGE_TOKEN_KEY */
 
 struct vp_page_key {

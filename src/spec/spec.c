@@ -57,7 +57,9 @@ static void run_phases(struct vp_loader *ld)
     vp_load_outputs(ld, vp_node_get(root, "outputs"));
 }
 
-int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp_spec **out, struct vp_diags *diags)
+/* text NULL: read the file at path; else parse text (len bytes), naming it path in positions. */
+static int load(const char *path, const char *text, size_t len, const struct vp_spec_options *opts,
+                struct vp_spec **out, struct vp_diags *diags)
 {
     struct vp_loader ld = { .opts = opts, .diags = diags, .var_types = json_object(),
                             .sensitive_vars = json_object() };
@@ -71,7 +73,8 @@ int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp
     spec->secrets = json_array();
     spec->tags = json_object();
     ld.spec = spec;
-    if (vp_yaml_parse_file(path, &spec->root, &err) < 0)
+    if ((text ? vp_yaml_parse_string(text, len, path, &spec->root, &err)
+              : vp_yaml_parse_file(path, &spec->root, &err)) < 0)
         vp_diag_add_err(diags, &err);
     else
         run_phases(&ld);
@@ -90,6 +93,17 @@ int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp
     vp_diags_sort(diags);
     vp_spec_free(spec);
     return -1;
+}
+
+int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp_spec **out, struct vp_diags *diags)
+{
+    return load(path, NULL, 0, opts, out, diags);
+}
+
+int vp_spec_load_text(const char *text, size_t len, const char *path, const struct vp_spec_options *opts,
+                      struct vp_spec **out, struct vp_diags *diags)
+{
+    return load(path, text, len, opts, out, diags);
 }
 
 void vp_spec_free(struct vp_spec *spec)

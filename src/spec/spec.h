@@ -63,6 +63,10 @@ struct vp_spec_options {
 
 /* 0 with *out set, or -1 with every problem in diags (and *out NULL). */
 int vp_spec_load(const char *path, const struct vp_spec_options *opts, struct vp_spec **out, struct vp_diags *diags);
+/* The same for a spec already in memory (len bytes, need not be NUL-terminated; the fuzz target uses it):
+ * path only names it in positions and messages. Var files named in opts are still read from disk. */
+int vp_spec_load_text(const char *text, size_t len, const char *path, const struct vp_spec_options *opts,
+                      struct vp_spec **out, struct vp_diags *diags);
 void vp_spec_free(struct vp_spec *spec);
 /* A resource by name ("uploads") or address ("s3_bucket.uploads"); NULL if none. */
 const struct vp_spec_resource *vp_spec_find(const struct vp_spec *spec, const char *name_or_address);
