@@ -151,6 +151,12 @@ $(BUILD)/tests/drive-s3-watch: $(BUILD)/obj/tests/handlers/watch.o $(BUILD)/libv
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $< $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a $(LDLIBS_ALL)
 
+# tests/bench/handler_bench.c: times a handler's bootstrap (C or Python) under the local Runtime API host
+# (src/local/rapi_host.c); tests/bench/handlers.py runs it (`make bench`).
+$(BUILD)/tests/handler-bench: $(BUILD)/obj/tests/bench/handler_bench.o $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $< $(BUILD)/libvpengine.a $(BUILD)/libvpcore.a $(LDLIBS_ALL)
+
 $(BUILD)/tools/mkzip: $(BUILD)/obj/tools/mkzip.o
 	@mkdir -p $(dir $@)
 	$(CC) $(OPT) -o $@ $< $(LDLIBS_ALL)
@@ -161,6 +167,38 @@ check: all
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 check
+
+# --- fuzzing ------------------------------------------------------------------------------------------------
+# tests/fuzz/fuzz_<name>.c: one libFuzzer target each (spec, SigV4, XML and JSON errors, handler events).
+# In every build (`all`) each is linked with tests/fuzz/replay.c as $(BUILD)/tests/fuzz/fuzz_<name>, which
+# replays the committed corpus and regressions (tests/scenarios/1950-fuzz-replay.sh; sanitized under asan).
+# `make fuzz` builds the sources again with clang into $(BUILD_FUZZ) (-fsanitize=fuzzer-no-link plus ASan and
+# UBSan), links each target with libFuzzer and runs it FUZZ_SECONDS (tests/fuzz/fuzz.sh says how).
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/%)
+BUILD_FUZZ   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_OPT     := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+
+all: $(FUZZ_REPLAY)
+
+$(FUZZ_REPLAY): $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS_ALL)
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -fsanitize=fuzzer -o $@ $< $(LIBS_ALL) $(LDLIBS_ALL)
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC) with libFuzzer (Debian: apt install clang)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory BUILD=$(BUILD_FUZZ) CC=$(FUZZ_CC) OPT='$(FUZZ_OPT)' fuzz-build
+	@sh tests/fuzz/fuzz.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # --- fuzzing ------------------------------------------------------------------------------------------------
 # tests/fuzz/fuzz_<name>.c: one libFuzzer target each (spec, SigV4, XML and JSON errors, handler events).
@@ -288,4 +326,5 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
 -include $(HANDLER_OBJ:.o=.d) $(wildcard $(BUILD)/obj/handlers/main-*.d $(BUILD)/obj/tests/handlers/*.d $(BUILD)/obj/tools/*.d)
+-include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 -include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)

@@ -55,6 +55,8 @@ struct vp_rapi_host {
     char address[32];
     void (*on_outcome)(void *ctx);
     void *on_outcome_ctx;
+    void (*on_dispatch)(void *ctx, const char *request_id);
+    void *on_dispatch_ctx;
 };
 
 /* One HTTP request's upload, kept across libmicrohttpd's calls of the access handler. */
@@ -199,7 +201,7 @@ static enum MHD_Result handle_next(struct vp_rapi_host *h, struct MHD_Connection
 {
     struct invocation *inv = NULL;
     struct MHD_Response *r;
-    char deadline[32], trace[96];
+    char deadline[32], trace[96], id[VP_RAPI_ID_LEN];
     enum MHD_Result ret;
 
     pthread_mutex_lock(&h->mu);
@@ -225,7 +227,10 @@ static enum MHD_Result handle_next(struct vp_rapi_host *h, struct MHD_Connection
     MHD_add_response_header(r, "Lambda-Runtime-Deadline-Ms", deadline);
     MHD_add_response_header(r, "Lambda-Runtime-Invoked-Function-Arn", h->arn);
     MHD_add_response_header(r, "Lambda-Runtime-Trace-Id", trace);
+    memcpy(id, inv->id, sizeof(id));
     pthread_mutex_unlock(&h->mu);
+    if (h->on_dispatch)
+        h->on_dispatch(h->on_dispatch_ctx, id);
     ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
     MHD_destroy_response(r);
     return ret;
@@ -382,6 +387,8 @@ int vp_rapi_host_start(const struct vp_rapi_host_opts *opts, struct vp_rapi_host
     h->max_payload = opts->max_payload_bytes ? opts->max_payload_bytes : VP_RAPI_MAX_PAYLOAD_BYTES;
     h->on_outcome = opts->on_outcome;
     h->on_outcome_ctx = opts->on_outcome_ctx;
+    h->on_dispatch = opts->on_dispatch;
+    h->on_dispatch_ctx = opts->on_dispatch_ctx;
 
     memset(&addr, 0, sizeof(addr));
     addr.sin_family = AF_INET;

@@ -34,6 +34,10 @@ struct vp_rapi_host_opts {
      * caller can wake a poll loop; must not call back into the host. */
     void (*on_outcome)(void *ctx);
     void *on_outcome_ctx;
+    /* Optional: called (on a connection thread, host lock not held) when `next` hands request_id out, just
+     * before the answer is sent; a benchmark times a runtime's init and each invocation from here. */
+    void (*on_dispatch)(void *ctx, const char *request_id);
+    void *on_dispatch_ctx;
 };
 
 enum vp_rapi_outcome_kind {
