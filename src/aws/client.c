@@ -45,6 +45,8 @@ struct vp_aws *vp_aws_new(const struct vp_aws_options *opts, struct vp_err *err)
     struct vp_aws *aws = vp_xcalloc(1, sizeof(*aws));
 
     pthread_mutex_init(&aws->lock, NULL);
+    pthread_mutex_init(&aws->slot_lock, NULL);
+    pthread_cond_init(&aws->slot_free, NULL);
     aws->retry_quota = VP_RETRY_QUOTA_MAX;
     aws->now = system_now;
     if (vp_config_load(&aws->cfg, opts ? opts->profile : NULL, err) < 0) {
@@ -69,7 +71,36 @@ void vp_aws_free(struct vp_aws *aws)
     vp_creds_release(&aws->creds);
     vp_config_release(&aws->cfg);
     pthread_mutex_destroy(&aws->lock);
+    pthread_mutex_destroy(&aws->slot_lock);
+    pthread_cond_destroy(&aws->slot_free);
     free(aws);
+}
+
+void vp_aws_limit_in_flight(struct vp_aws *aws, int n)
+{
+    if (aws)                        /* the engine's unit tests run providers without a client */
+        aws->max_in_flight = n > 0 ? n : 0;
+}
+
+static void take_slot(struct vp_aws *aws)
+{
+    if (aws->max_in_flight <= 0)
+        return;
+    pthread_mutex_lock(&aws->slot_lock);
+    while (aws->in_flight >= aws->max_in_flight)
+        pthread_cond_wait(&aws->slot_free, &aws->slot_lock);
+    aws->in_flight++;
+    pthread_mutex_unlock(&aws->slot_lock);
+}
+
+static void give_slot(struct vp_aws *aws)
+{
+    if (aws->max_in_flight <= 0)
+        return;
+    pthread_mutex_lock(&aws->slot_lock);
+    aws->in_flight--;
+    pthread_cond_signal(&aws->slot_free);
+    pthread_mutex_unlock(&aws->slot_lock);
 }
 
 int vp_aws_region(struct vp_aws *aws, const char **region, struct vp_err *err)
@@ -389,8 +420,10 @@ int vp_aws_send(struct vp_aws *aws, struct vp_request *req, struct vp_response *
             attempt_release(&a);
             goto done;
         }
+        take_slot(aws);
         clock_gettime(CLOCK_MONOTONIC, &start);
         ret = exchange(aws, req, &a, resp, err);
+        give_slot(aws);
         log_attempt(req, &a, resp, err, attempt, max_attempts, elapsed_ms(&start));
         attempt_release(&a);
         if (ret == 0) {

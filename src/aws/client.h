@@ -32,10 +32,18 @@ struct vp_aws {
     int retry_quota;                /* standard mode: 500 tokens, 5 a retry, 10 a timeout retry */
     long clock_skew_s;              /* server time minus ours, learnt from RequestTimeTooSkewed */
     time_t (*now)(void);            /* the clock; tests replace it */
+    /* vp_aws_limit_in_flight: at most max_in_flight requests on the wire at once (0: no limit) */
+    pthread_mutex_t slot_lock;
+    pthread_cond_t slot_free;
+    int max_in_flight, in_flight;
 };
 
 struct vp_aws *vp_aws_new(const struct vp_aws_options *opts, struct vp_err *err);
 void vp_aws_free(struct vp_aws *aws);
+/* At most n requests on the wire at once, from every thread together (n <= 0: no limit): --parallelism
+ * bounds requests, not only resources, so a provider may read a resource's parts at once. A request waits for
+ * a slot only while it is sent and answered, never while it backs off before a retry. Call before any send. */
+void vp_aws_limit_in_flight(struct vp_aws *aws, int n);
 /* The region calls go to; fails with a clear error when none is configured. */
 int vp_aws_region(struct vp_aws *aws, const char **region, struct vp_err *err);
 /* Credentials for signing, resolved once and refreshed when less than 10 minutes remain. */

@@ -442,6 +442,8 @@ int vp_engine_apply(struct vp_aws *aws, const struct vp_spec *spec, struct vp_ba
     size_t threads = opts->parallelism > 0 ? (size_t)opts->parallelism : 1, started = 0;
     pthread_t *ids;
     size_t not_done = 0;
+
+    vp_aws_limit_in_flight(aws, opts->parallelism);    /* requests, not only resources: providers read parts at once */
     int ret = 0;
 
     pthread_mutex_init(&w.lock, NULL);

@@ -65,6 +65,8 @@ int vp_engine_drift(struct vp_aws *aws, const json_t *state, const struct vp_eng
     struct drift_job *jobs = vp_xcalloc(n ? n : 1, sizeof(*jobs));
     void **ptrs = vp_xcalloc(n ? n : 1, sizeof(*ptrs));
 
+    vp_aws_limit_in_flight(aws, opts->parallelism);    /* requests, not only resources: providers read parts at once */
+
     d->items = vp_xcalloc(n ? n : 1, sizeof(*d->items));
     json_array_foreach(resources, i, rec) {
         const char *address = json_string_value(json_object_get(rec, "address"));

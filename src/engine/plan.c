@@ -234,6 +234,18 @@ static void read_job(void *arg)
         vp_err_prefix(&n->err, "reading %s", n->ch.address);
 }
 
+/* The longest reads first (longest processing time first: the plan ends about when its longest read does,
+ * not a long read's length after everything else); the node order within equal lengths. */
+static int longest_read_first(const void *a, const void *b)
+{
+    const struct pnode *x = *(void *const *)a, *y = *(void *const *)b;
+    unsigned rx = x->ch.rt->read_rounds, ry = y->ch.rt->read_rounds;
+
+    if (rx != ry)
+        return rx > ry ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
 static int read_all(struct planner *p, struct vp_err *err)
 {
     void **jobs = vp_xcalloc(p->n ? p->n : 1, sizeof(*jobs));
@@ -250,6 +262,7 @@ static int read_all(struct planner *p, struct vp_err *err)
         n->opts = p->opts;
         jobs[n_jobs++] = n;
     }
+    qsort(jobs, n_jobs, sizeof(*jobs), longest_read_first);
     vp_pool_run(jobs, n_jobs, read_job, p->opts->parallelism);
     for (size_t i = 0; i < n_jobs && ret == 0; i++) {
         struct pnode *n = jobs[i];
@@ -376,6 +389,8 @@ int vp_engine_plan(struct vp_aws *aws, const struct vp_spec *spec, const json_t 
     struct vp_plan *plan = vp_xcalloc(1, sizeof(*plan));
     size_t *order = NULL;
     int ret = -1;
+
+    vp_aws_limit_in_flight(aws, opts->parallelism);    /* requests, not only resources: providers read parts at once */
 
     *out = NULL;
     plan->destroy = destroy;

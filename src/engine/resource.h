@@ -30,6 +30,9 @@ struct vp_resource_type {
     const char *doc;                    /* one line for specs/README.md */
     vp_type_check_fn *check;            /* rules across attributes, checked at validate time; may be NULL */
 
+    /* About how many calls in turn a read takes (0: one). The plan starts the longest reads first, so a slow
+     * one does not start last, when the others are done, and add its whole length to the plan's time. */
+    unsigned read_rounds;
     /* *live NULL when the resource does not exist. */
     int (*read)(struct vp_call *c, const char *id, json_t **live);
     /* Creates and waits until ready; *id and *live (as read would return them) on success. Must adopt a

@@ -1,11 +1,13 @@
 /* common.c: waiters, tag shapes and JSON accessors shared by the providers. */
 #include "resources/common.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "base/xalloc.h"
 #include "engine/diff.h"
 
 #define DEFAULT_POLL_MS 1000L
@@ -115,4 +117,56 @@ bool vp_res_changed(const json_t *want, const json_t *have, const char *key)
     if ((!w || json_is_null(w)) && (!h || json_is_null(h)))
         return false;
     return !vp_json_same(w, h);
+}
+
+struct part_run {
+    struct vp_call call;                /* the caller's, with this part's own error */
+    struct vp_err err;
+    const char *id;
+    vp_res_part_fn *fn;
+    json_t *part;
+    int rc;
+    pthread_t thread;
+    bool started;
+};
+
+static void *run_part(void *arg)
+{
+    struct part_run *r = arg;
+
+    r->rc = r->fn(&r->call, r->id, r->part);
+    return NULL;
+}
+
+int vp_res_read_parts(struct vp_call *c, const char *id, vp_res_part_fn *const *parts, size_t n, json_t *live)
+{
+    struct part_run *runs = vp_xcalloc(n ? n : 1, sizeof(*runs));
+    int ret = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct part_run *r = &runs[i];
+        r->call = *c;
+        r->call.err = &r->err;
+        r->id = id;
+        r->fn = parts[i];
+        r->part = json_object();
+        /* a part that cannot get a thread runs here, in turn */
+        r->started = pthread_create(&r->thread, NULL, run_part, r) == 0;
+        if (!r->started)
+            run_part(r);
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct part_run *r = &runs[i];
+        if (r->started)
+            pthread_join(r->thread, NULL);
+        if (r->rc < 0 && ret == 0) {
+            *c->err = r->err;
+            ret = -1;
+        }
+        if (ret == 0)
+            json_object_update(live, r->part);
+        json_decref(r->part);
+    }
+    free(runs);
+    return ret;
 }

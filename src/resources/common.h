@@ -15,6 +15,15 @@ typedef int vp_res_poll_fn(struct vp_call *c, void *ctx, bool *done);
  * (10 minutes when 0); then fails naming what (" until table 'videos' is ACTIVE"). */
 int vp_res_wait(struct vp_call *c, const char *what, vp_res_poll_fn *poll, void *ctx);
 
+/* One independent part of a read: sets its attributes in part (its own object); -1 with c->err filled. */
+typedef int vp_res_part_fn(struct vp_call *c, const char *id, json_t *part);
+
+/* Reads the parts at once, each on its own thread with its own error and object (the client bounds the
+ * requests on the wire: vp_aws_limit_in_flight), then sets every part's attributes in live. A resource read
+ * is a few independent calls after the first (a bucket's six configurations): at 30 ms a call, six in turn
+ * are 180 ms, at once 30. -1 with c->err the first failed part's error, in the order given. */
+int vp_res_read_parts(struct vp_call *c, const char *id, vp_res_part_fn *const *parts, size_t n, json_t *live);
+
 /* Sleeps ms milliseconds (the rest of it, if a signal wakes it early). */
 void vp_res_sleep_ms(long ms);
 

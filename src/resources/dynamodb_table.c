@@ -178,4 +178,5 @@ const struct vp_resource_type vp_type_dynamodb_table = {
            "recovery, deletion protection and tags.",
     .check = vp_dynamodb_table_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
+    .read_rounds = 4,
 };

@@ -175,4 +175,5 @@ const struct vp_resource_type vp_type_eventbridge_rule = {
            "Its id is NAME on the default event bus, EVENT_BUS/NAME on another.",
     .check = vp_eventbridge_rule_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
+    .read_rounds = 3,
 };

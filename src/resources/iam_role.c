@@ -358,5 +358,6 @@ const struct vp_resource_type vp_type_iam_role = {
            "documents compare by meaning, and broad grants on \"Resource\": \"*\" are refused.",
     .check = vp_iam_role_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
+    .read_rounds = 3,
     .prepare_want = ir_prepare_want,
 };

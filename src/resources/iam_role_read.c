@@ -1,6 +1,6 @@
-/* iam_role_read.c: a role as the attribute table describes it, from GetRole, ListRolePolicies with
- * GetRolePolicy for each inline policy, ListAttachedRolePolicies and ListRoleTags (each list paged with
- * Marker while IsTruncated); and the waiters on GetRole.
+/* iam_role_read.c: a role as the attribute table describes it, from GetRole (tags included), then at once
+ * ListRolePolicies with GetRolePolicy for each inline policy and ListAttachedRolePolicies (each list paged
+ * with Marker while IsTruncated); and the waiters on GetRole.
  *
  * IAM answers policy documents URL-encoded (RFC 3986) inside the XML: they are decoded, parsed and brought to
  * the canonical shape of iam_role_policy.c, as want is, so equal policies compare equal. */
@@ -220,7 +220,7 @@ static void set_text(json_t *live, const char *key, const char *value)
 static int live_from_role(struct vp_call *c, const struct vp_xml_node *role, json_t **live)
 {
     const char *max = text_of(role, "MaxSessionDuration"), *trust = text_of(role, "AssumeRolePolicyDocument");
-    json_t *doc = trust ? document_of(trust) : NULL;
+    json_t *doc = trust ? document_of(trust) : NULL, *tags;
 
     *live = NULL;
     if (!doc || !text_of(role, "Arn"))
@@ -233,26 +233,39 @@ static int live_from_role(struct vp_call *c, const struct vp_xml_node *role, jso
     json_object_set_new(*live, "max_session_duration", json_integer(max && *max ? atoll(max) : 3600));
     set_text(*live, "arn", text_of(role, "Arn"));
     set_text(*live, "unique_id", text_of(role, "RoleId"));
+    /* GetRole carries every tag (a role has at most 50), as the Terraform provider reads them: ListRoleTags
+     * would be one more call for the same list. No Tags element is no tags. */
+    tags = json_object();
+    for (const struct vp_xml_node *m = vp_xml_child(vp_xml_child(role, "Tags"), "member"); m; m = vp_xml_next_named(m))
+        take_tag(m, tags);
+    json_object_set_new(*live, "tags", tags);
     return 0;
 }
 
-/* The lists, added to live. A role deleted meanwhile reads as empty lists (the next read finds it gone). */
-static int read_lists(struct vp_call *c, const char *name, json_t *live)
+/* The lists, read at once (vp_res_read_parts). A role deleted meanwhile reads as empty lists (the next read
+ * finds it gone). */
+static int read_inline_part(struct vp_call *c, const char *name, json_t *live)
 {
-    json_t *policies, *arns, *tags;
+    json_t *policies;
 
     if (read_inline(c, name, &policies) < 0)
         return -1;
     json_object_set_new(live, "inline_policies", policies);
+    return 0;
+}
+
+static int read_attached_part(struct vp_call *c, const char *name, json_t *live)
+{
+    json_t *arns;
+
     if (ir_list_attached(c, name, &arns) < 0)
         return -1;
     json_object_set_new(live, "managed_policy_arns", ir_sorted_strings(arns));
     json_decref(arns);
-    if (list_of_role(c, "ListRoleTags", name, "Tags", take_tag, &tags, json_object()) < 0)
-        return -1;
-    json_object_set_new(live, "tags", tags);
     return 0;
 }
+
+static vp_res_part_fn *const lists[] = { read_inline_part, read_attached_part };
 
 int ir_read(struct vp_call *c, const char *name, json_t **live)
 {
@@ -266,7 +279,7 @@ int ir_read(struct vp_call *c, const char *name, json_t **live)
         return 0;
     ret = live_from_role(c, vp_xml_find(doc, NULL, "Role"), live);
     vp_xml_free(doc);
-    if (ret == 0 && (ret = read_lists(c, name, *live)) < 0) {
+    if (ret == 0 && (ret = vp_res_read_parts(c, name, lists, sizeof(lists) / sizeof(lists[0]), *live)) < 0) {
         json_decref(*live);
         *live = NULL;
     }

@@ -374,5 +374,6 @@ const struct vp_resource_type vp_type_mediaconvert_job_template = {
            "audio and JPEG thumbnails; drift in any of its settings is detected.",
     .check = vp_mediaconvert_job_template_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
+    .read_rounds = 2,
     .prepare_want = mcjt_prepare_want,
 };

@@ -74,6 +74,13 @@ static int read_region(struct vp_call *c, const char *name, const char *head_reg
     return 0;
 }
 
+/* A bucket's configurations: each its own GET, none depending on another, so read at once. */
+static vp_res_part_fn *const configurations[] = {
+    s3_read_tags, s3_read_cors, s3_read_public_access_block, s3_read_encryption, s3_read_versioning,
+    s3_read_lifecycle,
+};
+#define N_CONFIGURATIONS (sizeof(configurations) / sizeof(configurations[0]))
+
 static int read_bucket(struct vp_call *c, const char *name, json_t **live)
 {
     json_t *obj;
@@ -91,9 +98,7 @@ static int read_bucket(struct vp_call *c, const char *name, json_t **live)
     json_object_set_new(obj, "arn", json_sprintf("arn:aws:s3:::%s", name));
     ret = read_region(c, name, region, obj);
     free(region);
-    if (ret < 0 || s3_read_tags(c, name, obj) < 0 || s3_read_cors(c, name, obj) < 0 ||
-        s3_read_public_access_block(c, name, obj) < 0 || s3_read_encryption(c, name, obj) < 0 ||
-        s3_read_versioning(c, name, obj) < 0 || s3_read_lifecycle(c, name, obj) < 0) {
+    if (ret < 0 || vp_res_read_parts(c, name, configurations, N_CONFIGURATIONS, obj) < 0) {
         json_decref(obj);
         return -1;
     }
@@ -318,4 +323,5 @@ const struct vp_resource_type vp_type_s3_bucket = {
            "lifecycle rules.",
     .check = vp_s3_bucket_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
+    .read_rounds = 2,
 };
