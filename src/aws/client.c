@@ -368,7 +368,7 @@ static int exchange(struct vp_aws *aws, const struct vp_request *req, const stru
 {
     struct vp_http_request hreq = {
         .method = req->method, .url = a->url, .headers = &a->headers, .body = req->body.data,
-        .body_len = req->body.len,
+        .body_len = req->body.len, .fresh_connection = req->not_idempotent,
     };
     struct vp_http_response hresp = VP_HTTP_RESPONSE_INIT;
 
@@ -436,6 +436,12 @@ int vp_aws_send(struct vp_aws *aws, struct vp_request *req, struct vp_response *
             continue;
         }
         kind = vp_retry_classify(err);
+        if (req->not_idempotent && err->code == VP_E_AWS_TRANSPORT) {
+            /* The request may have reached AWS and been carried out, its answer lost (a reset, a cut body):
+             * sent again it could make a second one. The caller looks first (struct vp_request). */
+            err->maybe_done = true;
+            goto done;
+        }
         if (!vp_retry_decide(aws, attempt, kind, &delay_ms, &cost))
             goto done;
         last_cost = cost;

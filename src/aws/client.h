@@ -64,6 +64,10 @@ struct vp_request {
     const char *endpoint;           /* NULL: the service's default for the region; else used in its place (a
                                        MediaConvert account endpoint). Configured overrides (AWS_ENDPOINT_URL_*,
                                        the profile's) still win, as they win over every default. */
+    bool not_idempotent;            /* sending it twice makes two (CreateApi: AWS makes the id): a transport
+                                       failure, after which the request may have been carried out, is not
+                                       retried but returned with err->maybe_done, for the caller to look for
+                                       what it made before it sends again. Service errors retry as usual. */
 };
 
 struct vp_response {

@@ -207,6 +207,10 @@ int vp_http_perform(struct vp_http *h, const struct vp_http_request *req, struct
      * legal in S3 keys, turning "bucket/../other/k" into a request for another bucket's object. */
     curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    /* On a reused connection that dies before any answer, libcurl silently sends the request again ("Connection
+     * died, retrying a fresh connect"), even a POST the server already carried out: a request that must not go
+     * twice gets a connection of its own, which libcurl never resends on. */
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, req->fresh_connection ? 1L : 0L);
     set_method(c, req);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms ? req->connect_timeout_ms : h->connect_timeout_ms);

@@ -23,6 +23,7 @@ struct vp_http_request {
     long timeout_ms;                /* 0: the pool's default */
     bool no_proxy;                  /* metadata endpoints are never proxied */
     size_t max_body_bytes;          /* 0: the pool's default ceiling */
+    bool fresh_connection;          /* a new connection: a not-idempotent request (struct vp_request) */
 };
 
 struct vp_http_response {

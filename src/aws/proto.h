@@ -15,6 +15,7 @@ struct vp_call_opts {
     bool anonymous;                 /* send unsigned (AssumeRoleWithWebIdentity) */
     const char *region;             /* call another region than the client's */
     const char *endpoint;           /* in place of the service's default endpoint (struct vp_request) */
+    bool not_idempotent;            /* struct vp_request: no blind retry after a transport failure */
 };
 
 /* JSON 1.0/1.1 (DynamoDB, EventBridge): POST / with X-Amz-Target. in may be NULL ({}); *out is a new

@@ -82,6 +82,7 @@ int vp_rest_json_call_opts(struct vp_aws *aws, const struct vp_service *svc, con
         req.creds = opts->creds;
         req.region = opts->region;
         req.endpoint = opts->endpoint;
+        req.not_idempotent = opts->not_idempotent;
     }
     vp_buf_puts(&req.path, path);
     if (query)

@@ -33,6 +33,8 @@ struct vp_err {
     char request_id[80];
     bool retryable;                     /* decided in one place: aws/retry.c */
     bool timed_out;                     /* a transport timeout (the retry quota charges it more) */
+    bool maybe_done;                    /* a not-idempotent request failed in transport: AWS may have carried
+                                           it out and only the answer was lost (struct vp_request) */
 };
 
 /* Fills err (code and message, service fields cleared) and returns -1 for the caller to return. */

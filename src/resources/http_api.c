@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "aws/proto.h"
+#include "aws/retry.h"
 #include "aws/uri.h"
 #include "base/xalloc.h"
 #include "resources/common.h"
@@ -104,17 +105,60 @@ static int delete_part(struct vp_call *c, const char *operation, const char *api
     return ret;
 }
 
-/* POST to /v2/apis/API/what; *id the answer's id_field (new). */
+/* After a create whose answer was lost: the id of the part of the list that matches in's match_field and that
+ * known (ids the snapshot already had; NULL: none) does not hold, or NULL when the create did not happen. */
+static int find_made_part(struct vp_call *c, const char *list_operation, const char *api_id, const char *suffix,
+                          const char *id_field, const char *match_field, const json_t *in, const json_t *known,
+                          char **id)
+{
+    const char *want = vp_res_str(in, match_field);
+    json_t *items, *item;
+    size_t i;
+
+    *id = NULL;
+    if (ha_list_items(c, list_operation, api_id, suffix, &items) < 0) {
+        json_decref(items);
+        return -1;
+    }
+    json_array_foreach(items, i, item) {
+        const char *have = vp_res_str(item, match_field), *item_id = vp_res_str(item, id_field);
+        if (want && have && item_id && strcmp(want, have) == 0 && !json_object_get(known, item_id)) {
+            *id = vp_xstrdup(item_id);
+            break;
+        }
+    }
+    json_decref(items);
+    return 0;
+}
+
+/* POST to /v2/apis/API/what; *id the answer's id_field (new). AWS makes the id, so a create is sent once per
+ * try: when its answer is lost (err->maybe_done), the part it may have made is looked for (by match_field,
+ * listed by list_operation) and adopted, and only when there is none is it sent again. A blind resend would
+ * leave a second route, integration or authorizer beside the first. */
 static int create_part(struct vp_call *c, const char *operation, const char *api_id, const char *what, json_t *in,
-                       const char *id_field, char **id)
+                       const char *id_field, const char *list_operation, const char *match_field,
+                       const json_t *known, char **id)
 {
     char *suffix = vp_xasprintf("/%s", what), *path = ha_api_path(api_id, suffix);
     json_t *out = NULL;
-    int ret = ha_call(c, operation, "POST", path, in, &out);
+    int ret;
 
+    *id = NULL;
+    for (int tries = 1;; tries++) {
+        ret = ha_call_once(c, operation, path, in, &out);
+        if (ret == 0 || !c->err->maybe_done || tries >= vp_retry_max_attempts(c->aws))
+            break;
+        json_decref(out);
+        out = NULL;
+        vp_err_clear(c->err);
+        if (find_made_part(c, list_operation, api_id, suffix, id_field, match_field, in, known, id) < 0 || *id) {
+            free(suffix);
+            free(path);
+            return *id ? 0 : -1;
+        }
+    }
     free(suffix);
     free(path);
-    *id = NULL;
     if (ret == 0 && !vp_res_str(out, id_field))
         ret = vp_fail(c->err, VP_E_AWS_RESPONSE, "apigatewayv2 %s: the answer has no %s", operation, id_field);
     if (ret == 0)
@@ -208,7 +252,8 @@ static int converge_authorizer(struct vp_call *c, const struct ha_snapshot *snap
         return 0;
     in = authorizer_input(jwt);
     if (!*authorizer_id)
-        ret = create_part(c, "CreateAuthorizer", snap->api_id, "authorizers", in, "authorizerId", authorizer_id);
+        ret = create_part(c, "CreateAuthorizer", snap->api_id, "authorizers", in, "authorizerId", "GetAuthorizers",
+                          "name", NULL, authorizer_id);
     else if (vp_res_changed(want, snap->live, "jwt_authorizer"))
         ret = patch_part(c, "UpdateAuthorizer", snap->api_id, "authorizers", *authorizer_id, in);
     json_decref(in);
@@ -241,7 +286,8 @@ static int converge_route(struct vp_call *c, const struct ha_snapshot *snap, con
     int ret = 0;
 
     if (!integration_id)
-        ret = create_part(c, "CreateIntegration", snap->api_id, "integrations", in, "integrationId", &integration_id);
+        ret = create_part(c, "CreateIntegration", snap->api_id, "integrations", in, "integrationId",
+                          "GetIntegrations", "integrationUri", snap->integrations, &integration_id);
     else if (vp_res_changed(route, have, "function_arn") || vp_res_changed(route, have, "timeout_ms"))
         ret = patch_part(c, "UpdateIntegration", snap->api_id, "integrations", integration_id, in);
     json_decref(in);
@@ -252,7 +298,8 @@ static int converge_route(struct vp_call *c, const struct ha_snapshot *snap, con
     if (!route_id) {
         char *new_id = NULL;
         json_object_set_new(in, "routeKey", json_string(key));
-        ret = create_part(c, "CreateRoute", snap->api_id, "routes", in, "routeId", &new_id);
+        ret = create_part(c, "CreateRoute", snap->api_id, "routes", in, "routeId", "GetRoutes", "routeKey", NULL,
+                          &new_id);
         free(new_id);
     } else if (retarget || authorizer_moved || vp_res_changed(route, have, "authorize")) {
         ret = patch_part(c, "UpdateRoute", snap->api_id, "routes", route_id, in);
@@ -272,6 +319,9 @@ static int converge_routes(struct vp_call *c, const struct ha_snapshot *snap, co
     size_t i;
     int ret = 0;
 
+    json_array_foreach(snap->extra_routes, i, v)
+        if ((ret = delete_part(c, "DeleteRoute", snap->api_id, "routes", json_string_value(v))) < 0)
+            goto done;
     json_array_foreach(routes, i, route)
         if ((ret = converge_route(c, snap, route, authorizer_id, used)) < 0)
             goto done;
@@ -298,7 +348,8 @@ static int converge_stage(struct vp_call *c, const struct ha_snapshot *snap)
         return 0;
     in = json_pack("{s:s, s:b}", "stageName", "$default", "autoDeploy", 1);
     if (!snap->stage) {
-        ret = create_part(c, "CreateStage", snap->api_id, "stages", in, "stageName", &id);
+        ret = create_part(c, "CreateStage", snap->api_id, "stages", in, "stageName", "GetStages", "stageName", NULL,
+                          &id);
         free(id);
     } else {
         json_object_del(in, "stageName");
@@ -401,9 +452,19 @@ static int create_api(struct vp_call *c, const json_t *want, char **api_id)
             json_object_set_new(in, "corsConfiguration", cors_to_aws(cors));
         if (json_object_size(tags))
             json_object_set(in, "tags", (json_t *)tags);
-        ret = ha_call(c, "CreateApi", "POST", "/v2/apis", in, &out);
+        /* sent once per try: after a lost answer, an API of that name is the one it made (create_part) */
+        for (int tries = 1;; tries++) {
+            ret = ha_call_once(c, "CreateApi", "/v2/apis", in, &out);
+            if (ret == 0 || !c->err->maybe_done || tries >= vp_retry_max_attempts(c->aws))
+                break;
+            json_decref(out);
+            out = NULL;
+            vp_err_clear(c->err);
+            if (ha_find_by_name(c, name, &out) < 0 || out)
+                break;
+        }
         json_decref(in);
-        if (ret < 0)
+        if (!out)
             return -1;
         api = out;
     }

@@ -15,6 +15,8 @@ struct ha_snapshot {
     char *authorizer_id;        /* the authorizer the routes use (NULL: none) */
     json_t *routes;             /* route_key -> {"route_id", "integration_id"} (integration_id absent: none) */
     json_t *integrations;       /* integration id -> GetIntegrations item, every one of the API's */
+    json_t *extra_routes;       /* ids of routes whose key an earlier route has (moto allows it; a create
+                                   resent after its answer was lost made them): deleted by a change */
     json_t *stage;              /* the $default stage as GetStages lists it, or NULL */
     json_t *live;               /* the API as the attribute table describes it */
 };
@@ -36,6 +38,11 @@ int vp_http_api_prepare_want(json_t *want, struct vp_err *err);
 /* http_api_read.c */
 /* One API Gateway v2 call; path already percent-encoded; in borrowed (NULL: no body); *out new or NULL. */
 int ha_call(struct vp_call *c, const char *operation, const char *method, const char *path, json_t *in, json_t **out);
+/* A create (POST) sent once: AWS makes the new part's id, so a lost answer is not resent blindly; a transport
+ * failure comes back with err->maybe_done, for the caller to look for what it made (struct vp_request). */
+int ha_call_once(struct vp_call *c, const char *operation, const char *path, json_t *in, json_t **out);
+/* Every item of a list (GetRoutes, GetIntegrations, GetStages, ...) under /v2/apis/ID + suffix. */
+int ha_list_items(struct vp_call *c, const char *operation, const char *api_id, const char *suffix, json_t **items);
 /* "/v2/apis/ID" + suffix (NULL: none), ID percent-encoded. Caller frees. */
 char *ha_api_path(const char *api_id, const char *suffix);
 /* "/v2/tags/ARN", the ARN percent-encoded. Caller frees. */

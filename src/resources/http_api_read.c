@@ -29,6 +29,17 @@ int ha_call(struct vp_call *c, const char *operation, const char *method, const 
     return ret;
 }
 
+int ha_call_once(struct vp_call *c, const char *operation, const char *path, json_t *in, json_t **out)
+{
+    struct vp_call_opts opts = { .not_idempotent = true };
+    json_t *answer = NULL;
+    int ret = vp_rest_json_call_opts(c->aws, &vp_svc_apigatewayv2, operation, "POST", path, NULL, &opts, in, &answer,
+                                     c->err);
+
+    *out = answer;
+    return ret;
+}
+
 char *ha_api_path(const char *api_id, const char *suffix)
 {
     char *enc = vp_uri_encode_new(api_id, false);
@@ -140,7 +151,7 @@ static int each_item(json_t *page, void *ctx, struct vp_err *err)
     return 0;
 }
 
-static int list_items(struct vp_call *c, const char *operation, const char *api_id, const char *suffix, json_t **items)
+int ha_list_items(struct vp_call *c, const char *operation, const char *api_id, const char *suffix, json_t **items)
 {
     char *path = ha_api_path(api_id, suffix);
     int ret;
@@ -316,7 +327,9 @@ static int build(struct vp_call *c, const json_t *api, json_t *routes, struct ha
         const char *integration_id = target_integration(route), *key = vp_res_str(route, "routeKey");
         json_t *integration = integration_id ? json_object_get(snap->integrations, integration_id) : NULL;
         json_array_append_new(live_routes, route_live(route, integration, snap->authorizer_id));
-        if (key)
+        if (key && json_object_get(snap->routes, key) && vp_res_str(route, "routeId"))
+            json_array_append_new(snap->extra_routes, json_string(vp_res_str(route, "routeId")));
+        else if (key)
             json_object_set_new(snap->routes, key, json_pack("{s:s, s:s?}", "route_id", vp_res_str(route, "routeId"),
                                                              "integration_id", integration ? integration_id : NULL));
     }
@@ -365,9 +378,10 @@ int ha_snapshot_read(struct vp_call *c, const char *id, struct ha_snapshot *snap
     snap->api_id = vp_xstrdup(vp_res_str(api, "apiId"));
     snap->routes = json_object();
     snap->integrations = json_object();
-    if (list_items(c, "GetRoutes", snap->api_id, "/routes", &routes) < 0 ||
-        list_items(c, "GetIntegrations", snap->api_id, "/integrations", &integrations) < 0 ||
-        list_items(c, "GetStages", snap->api_id, "/stages", &stages) < 0)
+    snap->extra_routes = json_array();
+    if (ha_list_items(c, "GetRoutes", snap->api_id, "/routes", &routes) < 0 ||
+        ha_list_items(c, "GetIntegrations", snap->api_id, "/integrations", &integrations) < 0 ||
+        ha_list_items(c, "GetStages", snap->api_id, "/stages", &stages) < 0)
         goto done;
     json_array_foreach(integrations, i, item)
         if (vp_res_str(item, "integrationId"))
@@ -397,6 +411,7 @@ void ha_snapshot_release(struct ha_snapshot *snap)
     free(snap->authorizer_id);
     json_decref(snap->routes);
     json_decref(snap->integrations);
+    json_decref(snap->extra_routes);
     json_decref(snap->stage);
     json_decref(snap->live);
     memset(snap, 0, sizeof(*snap));

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/proto.h"
 #include "base/xalloc.h"
 #include "resources/common.h"
 #include "resources/lambda_function.h"
@@ -187,6 +188,7 @@ struct policy_call {
     json_t *in;
     bool not_found_is_done;             /* RemovePermission: already gone */
     bool exists;                        /* AddPermission: 409 "already exists" */
+    const struct perm_id *adds;         /* AddPermission: the statement it adds, looked for after a lost answer */
 };
 
 /* One try: done on success; not found (the function is not visible yet) and 409 "in progress" try again. */
@@ -195,7 +197,27 @@ static int poll_policy_call(struct vp_call *c, void *ctx, bool *done)
     struct policy_call *pc = ctx;
 
     *done = false;
-    if (lf_call(c, pc->operation, pc->method, pc->path, NULL, pc->in, NULL) == 0) {
+    if (pc->adds) {
+        /* Sent once per try: AWS would answer a resend 409 "already exists", but moto (and the log) would keep
+         * a second statement of that id. After a lost answer, the statement found is the one it added. */
+        struct vp_call_opts opts = { .not_idempotent = true };
+        json_t *out = NULL, *existing = NULL;
+        int ret = vp_rest_json_call_opts(c->aws, &vp_svc_lambda, pc->operation, pc->method, pc->path, NULL, &opts,
+                                         pc->in, &out, c->err);
+        json_decref(out);
+        if (ret == 0) {
+            *done = true;
+            return 0;
+        }
+        if (c->err->maybe_done) {
+            vp_err_clear(c->err);
+            if (read_permission(c, pc->adds, &existing) < 0)
+                return -1;
+            *done = pc->exists = existing != NULL;
+            json_decref(existing);
+            return 0;
+        }
+    } else if (lf_call(c, pc->operation, pc->method, pc->path, NULL, pc->in, NULL) == 0) {
         *done = true;
         return 0;
     }
@@ -261,7 +283,7 @@ static int settled_read(struct vp_call *c, const struct perm_id *p, json_t **liv
 
 static int create_permission(struct vp_call *c, const struct perm_id *p, const json_t *want, json_t **live)
 {
-    struct policy_call pc = { "AddPermission", "POST", NULL, NULL, false, false };
+    struct policy_call pc = { "AddPermission", "POST", NULL, NULL, false, false, p };
     json_t *existing;
     char *path;
     int ret;
@@ -325,7 +347,7 @@ static int op_update(struct vp_call *c, const char *id, const json_t *have, cons
 
 static int op_delete(struct vp_call *c, const char *id, const json_t *have)
 {
-    struct policy_call pc = { "RemovePermission", "DELETE", NULL, NULL, true, false };
+    struct policy_call pc = { "RemovePermission", "DELETE", NULL, NULL, true, false, NULL };
     struct perm_id p;
     char *sid, *path;
     int ret;
