@@ -332,7 +332,8 @@ void vp_render_state(FILE *out, const json_t *state, bool color)
         const char *status = json_string_value(json_object_get(rec, "status"));
         fprintf(out, "# %s%s%s%s\n", color ? BOLD : "", json_string_value(json_object_get(rec, "address")),
                 color ? RESET : "", status && strcmp(status, "ready") ? " (create not confirmed)" : "");
-        fprintf(out, "  id = %s\n", json_string_value(json_object_get(rec, "id")));
+        const char *id = json_string_value(json_object_get(rec, "id"));  /* none: a create AWS names, unconfirmed */
+        fprintf(out, "  id = %s\n", id ? id : "(known after the create)");
         const char *key;
         json_t *v;
         json_object_foreach(json_object_get(rec, "attributes"), key, v) {

@@ -299,6 +299,14 @@ static void complete(struct walker *w, struct task *t)
             return;
         }
     } else {
+        const struct vp_attr *aws_id = vp_schema_attr(t->ch->rt->attrs, "id");
+        const char *live_id = json_string_value(json_object_get(t->live, "id"));
+        /* An adopted create (recorded "creating" under its name, found by name) takes the id AWS gave it, as
+         * create would have returned it: a computed "id" is the physical id (an HTTP API's generated id). */
+        if (t->ch->adopting && aws_id && aws_id->on_change == VP_COMPUTED && live_id && *live_id) {
+            free(t->id);
+            t->id = vp_xstrdup(live_id);
+        }
         vp_want_copy_local(t->ch->rt->attrs, t->want, t->live);
         record(w, t, "ready", t->live);
     }

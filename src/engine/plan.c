@@ -94,7 +94,9 @@ static void add_node(struct planner *p, const struct vp_spec_resource *res, cons
     n->ch.depends_on = json_array();
     n->rec = rec;
     if (rec) {
-        n->ch.id = vp_xstrdup(json_string_value(json_object_get(rec, "id")));
+        const char *id = json_string_value(json_object_get(rec, "id"));
+        /* a create recorded before it started has no id when AWS makes it (a permission's, a notification's) */
+        n->ch.id = id ? vp_xstrdup(id) : NULL;
         n->ch.prior = json_incref(json_object_get(rec, "attributes"));
     }
 }

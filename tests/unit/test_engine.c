@@ -494,6 +494,30 @@ static void prepare_want_completes_want_for_plan_and_apply(void)
     free(path);
 }
 
+/* A create recorded before it started, by a run killed before AWS named it (a permission's or a notification's
+ * id is AWS's): the record has no id. The next plan reads nothing for it and creates it (3610-crash.sh). */
+static void a_creating_record_without_an_id_is_created(void)
+{
+    struct run r = { 0 };
+    const char *one = "vidpipe: 1\nstack: t\nregion: us-east-1\nresources:\n  a:\n    type: thing\n    name: a\n";
+    char *path = vp_xasprintf("%s/state-noid.json", dir);
+    json_t *rec;
+
+    world = json_object();
+    r.state = vp_state_new("t");
+    vp_state_put(r.state, "thing.a", "thing", "a", NULL, "creating", NULL, NULL);
+    r.backend = vp_backend_local_new(path);
+    EXPECT_INTEQ(0, plan_and_apply(&r, one, false));
+    EXPECT_STREQ("create:a ", journal);
+    rec = vp_state_resource(r.state, "thing.a");
+    EXPECT_STREQ("ready", json_string_value(json_object_get(rec, "status")));
+    EXPECT_STREQ("a", json_string_value(json_object_get(rec, "id")));
+    run_release(&r);
+    json_decref(world);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -507,6 +531,7 @@ int main(void)
     T_RUN(defaults_fill_nested);
     T_RUN(apply_creates_in_order_and_resolves_references);
     T_RUN(a_failure_skips_dependents_and_keeps_the_record);
+    T_RUN(a_creating_record_without_an_id_is_created);
     T_RUN(drift_compares_live_with_last_applied);
     T_RUN(prepare_want_completes_want_for_plan_and_apply);
     { char *rm = vp_xasprintf("rm -rf %s", dir); if (system(rm) != 0) printf("# could not remove %s\n", dir); free(rm); }
