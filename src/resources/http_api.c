@@ -565,6 +565,6 @@ const struct vp_resource_type vp_type_http_api = {
            "until created, then by its API id.",
     .check = vp_http_api_check,
     .read = op_read, .create = op_create, .update = op_update, .delete = op_delete,
-    .read_rounds = 6,
+    .read_rounds = 3,
     .prepare_want = vp_http_api_prepare_want,
 };

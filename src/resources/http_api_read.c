@@ -1,6 +1,6 @@
 /* http_api_read.c: an HTTP API as the attribute table describes it, from GetApi (or GetApis, to find it by
- * name), GetRoutes, GetIntegrations, GetAuthorizer and GetStages; and the caller's account (STS
- * GetCallerIdentity) for execution_arn, which no API Gateway answer holds.
+ * name), then at once GetRoutes, GetIntegrations, GetStages and the caller's account (STS GetCallerIdentity,
+ * for execution_arn, which no API Gateway answer holds), then GetAuthorizer.
  *
  * DESIGN: the authorizer is found through the routes that use it (GetAuthorizer on their authorizerId), not by
  * listing: moto has no GetAuthorizers (it answers 500, which the client retries), and the validator makes sure
@@ -307,12 +307,15 @@ static const char *routes_authorizer(const json_t *routes)
     return best;
 }
 
-static int build(struct vp_call *c, const json_t *api, json_t *routes, struct ha_snapshot *snap)
+/* parts: the lists and the caller's identity (the account and partition, for execution_arn) */
+static int build(struct vp_call *c, const json_t *api, const json_t *parts, struct ha_snapshot *snap)
 {
     const char *region, *name = vp_res_str(api, "name"), *description = vp_res_str(api, "description");
     const char *endpoint = vp_res_str(api, "apiEndpoint");
+    const char *account = vp_res_str(parts, "account"), *partition = vp_res_str(parts, "partition");
     json_t *authorizer = NULL, *route, *live_routes = json_array(), *tags = json_object_get(api, "tags");
-    char *account = NULL, *partition = NULL, *s;
+    json_t *routes = json_object_get(parts, "routes");
+    char *s;
     size_t i;
 
     if (snap->authorizer_id && get_authorizer(c, snap->api_id, snap->authorizer_id, &authorizer) < 0)
@@ -321,7 +324,7 @@ static int build(struct vp_call *c, const json_t *api, json_t *routes, struct ha
         free(snap->authorizer_id);
         snap->authorizer_id = NULL;
     }
-    if (vp_aws_region(c->aws, &region, c->err) < 0 || caller_identity(c, &account, &partition) < 0)
+    if (vp_aws_region(c->aws, &region, c->err) < 0)
         goto fail;
     json_array_foreach(routes, i, route) {
         const char *integration_id = target_integration(route), *key = vp_res_str(route, "routeKey");
@@ -348,20 +351,59 @@ static int build(struct vp_call *c, const json_t *api, json_t *routes, struct ha
     json_object_set_new(snap->live, "invoke_url", json_string(endpoint ? endpoint : ""));
     ha_normalize_in_place(snap->live);
     json_decref(authorizer);
-    free(account);
-    free(partition);
     return 0;
 fail:
     json_decref(live_routes);
     json_decref(authorizer);
-    free(account);
-    free(partition);
     return -1;
 }
 
+/* The parts of a read after GetApi, none depending on another: read at once (vp_res_read_parts). */
+static int list_part(struct vp_call *c, const char *operation, const char *api_id, const char *suffix,
+                     const char *key, json_t *part)
+{
+    json_t *items;
+
+    if (ha_list_items(c, operation, api_id, suffix, &items) < 0)
+        return -1;
+    json_object_set_new(part, key, items);
+    return 0;
+}
+
+static int routes_part(struct vp_call *c, const char *api_id, json_t *part)
+{
+    return list_part(c, "GetRoutes", api_id, "/routes", "routes", part);
+}
+
+static int integrations_part(struct vp_call *c, const char *api_id, json_t *part)
+{
+    return list_part(c, "GetIntegrations", api_id, "/integrations", "integrations", part);
+}
+
+static int stages_part(struct vp_call *c, const char *api_id, json_t *part)
+{
+    return list_part(c, "GetStages", api_id, "/stages", "stages", part);
+}
+
+static int identity_part(struct vp_call *c, const char *api_id, json_t *part)
+{
+    char *account, *partition;
+
+    (void)api_id;
+    if (caller_identity(c, &account, &partition) < 0)
+        return -1;
+    json_object_set_new(part, "account", json_string(account));
+    json_object_set_new(part, "partition", json_string(partition));
+    free(account);
+    free(partition);
+    return 0;
+}
+
+static vp_res_part_fn *const parts_after_api[] = { routes_part, integrations_part, stages_part, identity_part };
+
 int ha_snapshot_read(struct vp_call *c, const char *id, struct ha_snapshot *snap, bool *found)
 {
-    json_t *api = NULL, *routes = NULL, *integrations = NULL, *stages = NULL, *item;
+    json_t *api = NULL, *parts = NULL, *routes, *item;
     size_t i;
     int ret = -1;
 
@@ -379,19 +421,20 @@ int ha_snapshot_read(struct vp_call *c, const char *id, struct ha_snapshot *snap
     snap->routes = json_object();
     snap->integrations = json_object();
     snap->extra_routes = json_array();
-    if (ha_list_items(c, "GetRoutes", snap->api_id, "/routes", &routes) < 0 ||
-        ha_list_items(c, "GetIntegrations", snap->api_id, "/integrations", &integrations) < 0 ||
-        ha_list_items(c, "GetStages", snap->api_id, "/stages", &stages) < 0)
+    parts = json_object();
+    if (vp_res_read_parts(c, snap->api_id, parts_after_api, sizeof(parts_after_api) / sizeof(parts_after_api[0]),
+                          parts) < 0)
         goto done;
-    json_array_foreach(integrations, i, item)
+    routes = json_object_get(parts, "routes");
+    json_array_foreach(json_object_get(parts, "integrations"), i, item)
         if (vp_res_str(item, "integrationId"))
             json_object_set(snap->integrations, vp_res_str(item, "integrationId"), item);
-    json_array_foreach(stages, i, item)
+    json_array_foreach(json_object_get(parts, "stages"), i, item)
         if (vp_res_str(item, "stageName") && strcmp(vp_res_str(item, "stageName"), "$default") == 0)
             snap->stage = json_incref(item);
     if (routes_authorizer(routes))
         snap->authorizer_id = vp_xstrdup(routes_authorizer(routes));
-    if (build(c, api, routes, snap) < 0)
+    if (build(c, api, parts, snap) < 0)
         goto done;
     *found = true;
     ret = 0;
@@ -399,9 +442,7 @@ done:
     if (ret < 0)
         ha_snapshot_release(snap);
     json_decref(api);
-    json_decref(routes);
-    json_decref(integrations);
-    json_decref(stages);
+    json_decref(parts);
     return ret;
 }
 
