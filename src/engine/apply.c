@@ -4,9 +4,10 @@
  * deletes of what depended on it). Up to --parallelism tasks run at once on worker threads; only this
  * (the calling) thread evaluates inputs and writes state. Before a create, the resource is recorded with
  * status "creating" and its physical id, so a crash mid-create leaves a record the next plan reads and
- * adopts; after every finished operation the state is written at once (completions that arrive together
- * share one write). A failed task skips what depends on it while independent tasks go on; the first
- * SIGINT stops new work, lets what is in flight finish, writes state and returns VP_E_INTERRUPTED. */
+ * adopts; after every finished operation the state is written at once (completions that arrive together,
+ * and the creates they let start, share one write). A failed task skips what depends on it while independent
+ * tasks go on; the first SIGINT stops new work, lets what is in flight finish, writes state and returns
+ * VP_E_INTERRUPTED. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,9 @@ static void record(struct walker *w, const struct task *t, const char *status, j
     w->dirty = true;
 }
 
-/* Prepares a task on the main thread and hands it to a worker: 0, or -1 when it failed before starting. */
-static int dispatch(struct walker *w, struct task *t)
+/* Prepares a task on the main thread (a create is recorded "creating", not yet written): 0, or -1 when it
+ * failed before starting. */
+static int prepare(struct walker *w, struct task *t)
 {
     bool unknown = false;
 
@@ -235,9 +237,13 @@ static int dispatch(struct walker *w, struct task *t)
         free(t->id);
         t->id = json_is_string(id) ? vp_xstrdup(json_string_value(id)) : NULL;
         record(w, t, "creating", t->want);  /* found and adopted by the next run if this one dies */
-        if (write_state(w) < 0)
-            return -1;
     }
+    return 0;
+}
+
+/* Hands a prepared task to a worker, once its "creating" record is written. */
+static void hand_over(struct walker *w, struct task *t)
+{
     if (w->opts->progress)
         w->opts->progress(w->opts->progress_ctx, t->ch, t->op == OP_DELETE && t->replacing ? "start-replace" : "start",
                           0, NULL);
@@ -247,7 +253,6 @@ static int dispatch(struct walker *w, struct task *t)
     pthread_cond_signal(&w->work_cv);
     pthread_mutex_unlock(&w->lock);
     w->running++;
-    return 0;
 }
 
 static void skip_dependents(struct walker *w, struct task *t)
@@ -358,9 +363,13 @@ static bool stopping(struct walker *w)
     return w->state_broken || (w->opts->interrupted && *w->opts->interrupted);
 }
 
-/* Starts every ready task there is room for; no-ops complete at once. True if anything happened. */
+/* Starts every ready task there is room for; no-ops complete at once. True if anything happened. The creates
+ * started together (and the completions recorded just before) share one state write, made before any of
+ * them is sent: a write per operation made a long apply spend its time writing state. */
 static bool start_ready(struct walker *w, size_t parallelism)
 {
+    struct task **batch = vp_xcalloc(parallelism, sizeof(*batch));
+    size_t n_batch = 0;
     bool progressed = false;
 
     for (size_t i = 0; i < w->n && !stopping(w); i++) {
@@ -372,12 +381,25 @@ static bool start_ready(struct walker *w, size_t parallelism)
             progressed = true;
             continue;
         }
-        if (w->running >= parallelism)
+        if (w->running + n_batch >= parallelism)
             break;
-        if (dispatch(w, t) < 0)
+        t->state = T_RUNNING;           /* taken: not seen as ready again while the batch is made */
+        if (prepare(w, t) < 0)
             fail(w, t);
+        else
+            batch[n_batch++] = t;
         progressed = true;
     }
+    if (n_batch && write_state(w) < 0) {
+        for (size_t i = 0; i < n_batch; i++) {
+            batch[i]->err = w->first_err;
+            fail(w, batch[i]);
+        }
+        n_batch = 0;
+    }
+    for (size_t i = 0; i < n_batch; i++)
+        hand_over(w, batch[i]);
+    free(batch);
     return progressed;
 }
 
@@ -390,6 +412,7 @@ static void walk(struct walker *w)
 
         while (start_ready(w, parallelism))
             ;
+        write_state(w);                 /* the completions no start's write took along */
         if (w->running == 0)
             break;
         pthread_mutex_lock(&w->lock);
@@ -400,7 +423,6 @@ static void walk(struct walker *w)
         pthread_mutex_unlock(&w->lock);
         for (; done; done = done->next_done)
             complete(w, done);
-        write_state(w);                 /* every completion that arrived together, in one write */
     }
 }
 
