@@ -168,44 +168,32 @@ check: all
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan SAN=1 check
 
+# make bench: the reconciler benchmarks (tests/bench/run.py: vidpipe apply, no-op plan and destroy through the
+# fault proxy at 0 and 30 ms per request, beside the replayed floor and the boto3 peers, all on 127.0.0.1)
+# and, when tests/bench/handlers.py exists, the handler benchmarks; tests/bench/report.py writes BENCHMARKS.md
+# from both. Run it on a quiet machine. BENCH_ARGS='--sizes 10 --quick' for a short trial.
+.PHONY: bench
+BENCH_HANDLERS := $(if $(wildcard tests/bench/handlers.py),$(BUILD)/tests/handler-bench)
+bench: all $(BUILD)/bench/floor $(BENCH_HANDLERS)
+	@rm -f $(BUILD)/bench/handlers.md
+	@if [ -n '$(BENCH_HANDLERS)' ]; then python3 tests/bench/handlers.py --build $(BUILD) \
+	    --out $(BUILD)/bench/handlers.md || echo "make bench: the handler benchmarks failed" >&2; fi
+	python3 tests/bench/run.py --build $(BUILD) --out $(BUILD)/bench/results.json $(BENCH_ARGS)
+	python3 tests/bench/report.py $(BUILD)/bench/results.json --handlers $(BUILD)/bench/handlers.md \
+	    >$(BUILD)/bench/BENCHMARKS.md && mv $(BUILD)/bench/BENCHMARKS.md BENCHMARKS.md
+	@echo "BENCHMARKS.md written"
+
+# The floor of the reconciler benchmarks: replays recorded requests with libcurl's multi interface.
+$(BUILD)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -D_DEFAULT_SOURCE $(OPT) -o $@ $< $(shell pkg-config --cflags --libs libcurl jansson)
+
 # make soak: the crash-consistency test (3610) with vidpipe killed after every one of its AWS requests over a
 # whole apply and a whole destroy, not a sample (about 310 runs: an hour or more); CRASH_K="3 17" runs only those k.
 .PHONY: soak
 soak: all
 	@sh scripts/deps.sh test
 	@BUILD=$(BUILD) CRASH_K="$${CRASH_K:-all}" TESTS=3610-crash sh tests/run.sh
-
-# --- fuzzing ------------------------------------------------------------------------------------------------
-# tests/fuzz/fuzz_<name>.c: one libFuzzer target each (spec, SigV4, XML and JSON errors, handler events).
-# In every build (`all`) each is linked with tests/fuzz/replay.c as $(BUILD)/tests/fuzz/fuzz_<name>, which
-# replays the committed corpus and regressions (tests/scenarios/1950-fuzz-replay.sh; sanitized under asan).
-# `make fuzz` builds the sources again with clang into $(BUILD_FUZZ) (-fsanitize=fuzzer-no-link plus ASan and
-# UBSan), links each target with libFuzzer and runs it FUZZ_SECONDS (tests/fuzz/fuzz.sh says how).
-FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/%)
-BUILD_FUZZ   ?= build-fuzz
-FUZZ_SECONDS ?= 60
-FUZZ_CC      ?= clang
-FUZZ_OPT     := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
-                -fno-omit-frame-pointer
-
-all: $(FUZZ_REPLAY)
-
-$(FUZZ_REPLAY): $(BUILD)/tests/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o $(LIBS_ALL)
-	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $(filter %.o,$^) $(LIBS_ALL) $(LDLIBS_ALL)
-
-$(BUILD)/fuzz/%: $(BUILD)/obj/tests/fuzz/%.o $(LIBS_ALL)
-	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -fsanitize=fuzzer -o $@ $< $(LIBS_ALL) $(LDLIBS_ALL)
-
-.PHONY: fuzz fuzz-build
-fuzz-build: $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
-
-fuzz:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz: needs $(FUZZ_CC) with libFuzzer (Debian: apt install clang)" >&2; exit 1; }
-	@$(MAKE) --no-print-directory BUILD=$(BUILD_FUZZ) CC=$(FUZZ_CC) OPT='$(FUZZ_OPT)' fuzz-build
-	@sh tests/fuzz/fuzz.sh $(BUILD_FUZZ)/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 # --- fuzzing ------------------------------------------------------------------------------------------------
 # tests/fuzz/fuzz_<name>.c: one libFuzzer target each (spec, SigV4, XML and JSON errors, handler events).
@@ -333,5 +321,4 @@ clean:
 
 -include $(CORE_OBJ:.o=.d) $(ENGINE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)
 -include $(HANDLER_OBJ:.o=.d) $(wildcard $(BUILD)/obj/handlers/main-*.d $(BUILD)/obj/tests/handlers/*.d $(BUILD)/obj/tools/*.d)
--include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)
 -include $(wildcard $(BUILD)/obj/tests/fuzz/*.d)
