@@ -120,6 +120,14 @@ fault_script() { curl -s -X POST --data "$1" "$FAULT_URL/_fault/script" >/dev/nu
 fault_requests() { curl -s "$FAULT_URL/_fault/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"])'; }
 fault_stat() { curl -s "$FAULT_URL/_fault/stats" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 
+# handler_artifacts: sets ART to the folder of the built handler zips: this build's, else the normal build's
+# (sanitizer builds make no artifacts); when there are none the test is skipped (exit 0, "skip - ...").
+handler_artifacts() {
+    ART=$VP_ROOT/${BUILD:-build}/handlers
+    [ -f "$ART/presign.zip" ] || ART=$VP_ROOT/build/handlers
+    [ -f "$ART/presign.zip" ] || { echo "skip - no handler artifacts built (make)"; exit 0; }
+}
+
 # mc_start [ARGS]: the MediaConvert stand-in (tests/fixtures/mediaconvert_standin.py: every request checked
 # against botocore's MediaConvert model) on a free loopback port; exports MC_URL and AWS_ENDPOINT_URL_MEDIACONVERT.
 mc_start() {

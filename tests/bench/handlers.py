@@ -22,14 +22,14 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import zipfile
+
+from loopback import free_port, wait_http
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PY_HANDLERS = os.path.join(ROOT, "tests", "bench", "handlers")
@@ -43,26 +43,6 @@ TOKEN_KEY = "bench-page-token-key-bench-page-token-key"
 
 def log(msg):
     print("handlers.py: " + msg, file=sys.stderr, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_http(url, seconds):
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    end = time.time() + seconds
-    while time.time() < end:
-        try:
-            opener.open(url, timeout=1).read()
-            return
-        except Exception:       # noqa: BLE001 - not up yet
-            time.sleep(0.1)
-    raise RuntimeError("nothing answered at " + url)
 
 
 class Servers:

@@ -9,9 +9,7 @@
 # k is sampled here (the first few, the last few and every Nth between); CRASH_K=all (make soak) runs every k;
 # CRASH_K="3 17" runs exactly those (apply and destroy alike).
 . tests/lib.sh
-ART=$VP_ROOT/$BUILD/handlers
-[ -f "$ART/presign.zip" ] || ART=$VP_ROOT/build/handlers        # sanitizer builds make no artifacts
-[ -f "$ART/presign.zip" ] || { echo "skip - no handler artifacts built (make)"; exit 0; }
+handler_artifacts
 moto_start
 mc_start
 fault_start --route "/2017-08-29/=$MC_URL"

@@ -21,9 +21,7 @@
 # requests: each create is carried out and its answer lost at least once.
 # FAULT_SEED=N picks another seed; FAULT_MAX_RUNS=N another bound on runs.
 . tests/lib.sh
-ART=$VP_ROOT/$BUILD/handlers
-[ -f "$ART/presign.zip" ] || ART=$VP_ROOT/build/handlers        # sanitizer builds make no artifacts
-[ -f "$ART/presign.zip" ] || { echo "skip - no handler artifacts built (make)"; exit 0; }
+handler_artifacts
 SEED=${FAULT_SEED:-3}
 MAX_RUNS=${FAULT_MAX_RUNS:-3}
 moto_start

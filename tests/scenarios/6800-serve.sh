@@ -12,9 +12,7 @@
 #     body, truncated JSON, a garbage token, a 100 kB URL) gets a 4xx and serve goes on answering;
 #   - it listens on 127.0.0.1 only, and SIGTERM stops it with exit 0, its ports closed.
 . tests/lib.sh
-ART=$VP_ROOT/$BUILD/handlers
-[ -f "$ART/presign.zip" ] || ART=$VP_ROOT/build/handlers        # sanitizer builds make no artifacts
-[ -f "$ART/presign.zip" ] || { echo "skip - no handler artifacts built (make)"; exit 0; }
+handler_artifacts
 moto_start
 mc_start
 export VIDPIPE_WAIT_POLL_MS=20 VIDPIPE_ARTIFACTS_DIR=$ART

@@ -5,9 +5,7 @@
 # (tests/browser/player-e2e.mjs prints one check a line). The screenshot is then checked too: the card's
 # thumbnail and the playing video are real pictures, not blank boxes.
 . tests/lib.sh
-ART=$VP_ROOT/$BUILD/handlers
-[ -f "$ART/presign.zip" ] || ART=$VP_ROOT/build/handlers        # sanitizer builds make no artifacts
-[ -f "$ART/presign.zip" ] || { echo "skip - no handler artifacts built (make)"; exit 0; }
+handler_artifacts
 command -v ffmpeg >/dev/null || { t_fail "ffmpeg is installed (scripts/deps.sh installs it)"; exit 0; }
 [ -x /usr/bin/chromium ] || { t_fail "chromium is installed (scripts/deps.sh installs it)"; exit 0; }
 for d in examples/player tests/browser; do
