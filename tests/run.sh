@@ -12,7 +12,16 @@ BUILD=${BUILD:-build}
 export BUILD
 export VIDPIPE="$PWD/$BUILD/vidpipe"
 export VP_ROOT="$PWD"
-export VP_TESTDATA="${VP_TESTDATA:-$PWD/../shared/testdata}"
+# AWS's conformance data sits in ../shared/testdata beside the checkout; a clone made elsewhere (a CI job's
+# temporary folder) finds it beside the local repository it was cloned from.
+if [ -z "${VP_TESTDATA:-}" ]; then
+    VP_TESTDATA=$PWD/../shared/testdata
+    origin=$(git config --get remote.origin.url 2>/dev/null || true)
+    if [ ! -d "$VP_TESTDATA" ] && [ -n "$origin" ] && [ -d "$origin/../shared/testdata" ]; then
+        VP_TESTDATA=$(cd "$origin/../shared/testdata" && pwd)
+    fi
+fi
+export VP_TESTDATA
 pattern=${TESTS:-}
 jobs_max=${TEST_JOBS:-2}
 ALONE="0900-valgrind 3600-interrupt 6950-player-e2e 6960-demo 7100-install 7200-dist 7300-deb"
